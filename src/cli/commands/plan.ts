@@ -1,0 +1,38 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { assertSafe } from '../../plan/safety.js';
+import type { Plan } from '../../plan/types.js';
+import type { Args } from '../args.js';
+import { EXIT } from '../errors.js';
+import { paintFor, type Io } from '../io.js';
+import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
+import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
+import { renderMarkdown } from '../render-markdown.js';
+import { renderText } from '../render-text.js';
+import { topLevelSafety } from '../safety-limits.js';
+
+/**
+ * `gatesync plan`: prints what apply would change. The plan is printed in
+ * full even when it is refused as unsafe (exit 3), so the reviewer sees why.
+ */
+export async function planCommand(args: Args, io: Io): Promise<number> {
+  const config = await loadConfig(args, io);
+  const provider = connect(args, io, await readApiKey(args, io));
+  try {
+    const { plan } = await buildPlan(config, provider, args, io);
+    const file = toPlanFile(plan, config, args.workspaces, topLevelSafety(config));
+    io.stdout(renderPlan(plan, file, args.format, io));
+    if (args.out) await writeFile(resolvePath(io.cwd, args.out), renderJson(file));
+    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan) + '\n');
+    if (!args.allowDestructive) assertSafe(plan, file.safety);
+    return args.detailedExitcode && plan.summary.total > 0 ? EXIT.changes : EXIT.ok;
+  } finally {
+    await provider.close();
+  }
+}
+
+export function renderPlan(plan: Plan, file: PlanFile, format: Args['format'], io: Io): string {
+  if (format === 'json') return renderJson(file);
+  if (format === 'markdown') return renderMarkdown(plan);
+  return renderText(plan, paintFor(io, 'stdout'));
+}

@@ -1,0 +1,12 @@
+import type { Args } from '../args.js';
+import { EXIT } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadConfig } from '../pipeline.js';
+
+/** `gatesync validate`: the offline checks only; no key, no network. */
+export async function validateCommand(args: Args, io: Io): Promise<number> {
+  const config = await loadConfig(args, io);
+  const guardrails = config.workspaces.reduce((sum, w) => sum + w.guardrails.length, 0);
+  io.stderr(`${args.config} is valid: ${config.workspaces.length} workspace(s), ${guardrails} guardrail(s).\n`);
+  return EXIT.ok;
+}

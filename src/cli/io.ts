@@ -1,0 +1,51 @@
+/**
+ * Where the CLI reads and writes. Everything it prints goes through `Io`,
+ * which masks the management key, so no output can carry it.
+ */
+import { createInterface } from 'node:readline/promises';
+import { colourPaint, plainPaint, type Paint } from './render-text.js';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Asks one question on the terminal and returns the answer. */
+  ask(question: string): Promise<string>;
+  cwd: string;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+    async ask(question) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** Wraps an Io so that every occurrence of the secret is replaced before it is written. */
+export function redactingIo(io: Io, secret: string | undefined): Io {
+  if (!secret) return io;
+  const mask = (text: string) => text.split(secret).join('[REDACTED]');
+  return { ...io, stdout: (text) => io.stdout(mask(text)), stderr: (text) => io.stderr(mask(text)) };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set. */
+export function paintFor(io: Io, stream: 'stdout' | 'stderr'): Paint {
+  const tty = stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY;
+  return tty && !io.env.NO_COLOR ? colourPaint : plainPaint;
+}

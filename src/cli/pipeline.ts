@@ -1,0 +1,99 @@
+/**
+ * The path `plan`, `apply` and `demo` share: read the file, read the live
+ * state it manages, resolve, plan once. Preview and apply differ only in
+ * what they do with the Plan.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { formatDiagnostic } from '../config/format-diagnostic.js';
+import { readConfig } from '../config/read-config.js';
+import { resolve, scopeOf } from '../config/resolve.js';
+import type { Config, Diagnostic } from '../config/types.js';
+import { plan } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { checkBaseUrl, type RequestEvent } from '../providers/api-client.js';
+import { HttpProvider } from '../providers/http-provider.js';
+import { observe, type Observed } from '../providers/observe.js';
+import type { Args } from './args.js';
+import { ConfigError, UsageError } from './errors.js';
+import type { Io } from './io.js';
+
+export const DEFAULT_BASE_URL = 'https://modelgates.ai/api/v1';
+
+/** The management key: `--api-key-file` first, then MODELGATES_API_KEY. Never from the YAML file. */
+export async function readApiKey(args: Args, io: Io): Promise<string> {
+  if (args.apiKeyFile) {
+    let text: string;
+    try {
+      text = await readFile(resolvePath(io.cwd, args.apiKeyFile), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --api-key-file ${args.apiKeyFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    const key = text.trim();
+    if (!key) throw new UsageError(`--api-key-file ${args.apiKeyFile} is empty`);
+    return key;
+  }
+  const key = io.env.MODELGATES_API_KEY?.trim();
+  if (!key) throw new UsageError('no management key: set MODELGATES_API_KEY or pass --api-key-file FILE');
+  return key;
+}
+
+export function connect(args: Args, io: Io, apiKey: string, baseUrl = io.env.MODELGATES_BASE_URL || DEFAULT_BASE_URL): HttpProvider {
+  try {
+    checkBaseUrl(baseUrl);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return new HttpProvider({
+    baseUrl,
+    apiKey,
+    concurrency: args.concurrency,
+    maxRetries: args.maxRetries,
+    deadline: args.timeoutSeconds === undefined ? undefined : Date.now() + args.timeoutSeconds * 1000,
+    onRequest: args.verbose ? (event) => io.stderr(requestLogLine(event)) : undefined,
+  });
+}
+
+function requestLogLine(event: RequestEvent): string {
+  const retry = event.retryInMs === undefined ? '' : `, retrying in ${event.retryInMs} ms`;
+  const detail = event.detail ? ` (${event.detail})` : '';
+  return `[http] ${event.method} ${event.path} -> ${event.status}${detail} in ${event.durationMs} ms, attempt ${event.attempt}${retry}; authorization: Bearer [REDACTED]\n`;
+}
+
+export function printDiagnostics(io: Io, diagnostics: Diagnostic[]): void {
+  for (const diagnostic of diagnostics) io.stderr(formatDiagnostic(diagnostic) + '\n');
+}
+
+/** Reads and checks the file offline; prints warnings; throws `ConfigError` on any error. */
+export async function loadConfig(args: Args, io: Io): Promise<Config> {
+  const result = await readConfig(resolvePath(io.cwd, args.config));
+  printDiagnostics(io, result.warnings);
+  if (result.errors.length || !result.config) throw new ConfigError(result.errors);
+  return selectWorkspaces(result.config, args.workspaces);
+}
+
+/** `--workspace`: keeps only the named workspaces of the file. */
+export function selectWorkspaces(config: Config, names: string[]): Config {
+  if (names.length === 0) return config;
+  const keys = new Set(config.workspaces.map((w) => w.key));
+  const unknown = names.filter((name) => !keys.has(name));
+  if (unknown.length) {
+    throw new UsageError(`--workspace ${unknown.join(', ')}: not in ${config.file} (it lists ${[...keys].join(', ')})`);
+  }
+  return { ...config, workspaces: config.workspaces.filter((w) => names.includes(w.key)) };
+}
+
+export interface Planned {
+  plan: Plan;
+  observed: Observed;
+}
+
+/** Observes, resolves and plans; throws `ConfigError` when the file does not match the organization. */
+export async function buildPlan(config: Config, provider: HttpProvider, args: Args, io: Io): Promise<Planned> {
+  const explain = args.verbose ? (message: string) => io.stderr(`[plan] ${message}\n`) : undefined;
+  const observed = await observe(provider, scopeOf(config), { explain });
+  const resolved = resolve(config, observed);
+  printDiagnostics(io, resolved.warnings);
+  if (!resolved.desired) throw new ConfigError(resolved.errors);
+  return { plan: plan(resolved.desired, observed), observed };
+}

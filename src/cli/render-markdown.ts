@@ -1,0 +1,105 @@
+/**
+ * The markdown plan, sized for one pull-request comment: a summary table,
+ * then each resource's changes in a ```diff block (GitHub colours `+`, `-`
+ * and `!`). Resources with many changes fold into <details>; past the size
+ * limit the rest is cut, with a note saying how much was left out.
+ */
+import type { Plan } from '../plan/types.js';
+import { describeChange, describeKept, groupPlan, summaryLine } from './group-plan.js';
+
+export const MARKDOWN_LIMIT = 60_000;
+export const COLLAPSE_OVER = 50;
+/** Room kept for closing a fence and the cut note. */
+const RESERVE = 600;
+
+const DIFF_SIGN = { '+': '+', '-': '-', '~': '!' } as const;
+
+export function renderMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
+  const sections = groupPlan(plan);
+  const head: string[] = ['### gatesync plan', '', `**${summaryLine(plan)}**`, ''];
+  if (plan.summary.total > 0 || plan.kept.length > 0) {
+    head.push('| workspace | add | remove | assign | unassign | move | kept |', '|---|--:|--:|--:|--:|--:|--:|');
+    for (const workspace of sections) {
+      const changes = workspace.resources.flatMap((r) => r.changes);
+      const count = (...kinds: string[]) => changes.filter((c) => kinds.includes(c.kind)).length;
+      const kept = workspace.resources.reduce((sum, r) => sum + r.kept.length, 0);
+      head.push(
+        `| \`${workspace.workspaceSlug}\` | ${count('add-member')} | ${count('remove-member')} | ${count('assign')} | ${count('unassign')} | ${count('move')} | ${kept} |`,
+      );
+    }
+    head.push('');
+  }
+
+  const out = new Writer(limit - RESERVE);
+  for (const line of head) out.push(line);
+  let omittedChanges = 0;
+  let omittedResources = 0;
+  for (const workspace of sections) {
+    if (out.full) {
+      omittedChanges += workspace.resources.reduce((sum, r) => sum + r.changes.length, 0);
+      omittedResources += workspace.resources.length;
+      continue;
+    }
+    out.push(`#### workspace \`${workspace.workspaceSlug}\``, '');
+    for (const resource of workspace.resources) {
+      const title = resource.guardrailId ? `guardrail ${resource.title}` : 'membership';
+      const counted = `${resource.changes.length} change${resource.changes.length === 1 ? '' : 's'}`;
+      const collapse = resource.changes.length > COLLAPSE_OVER;
+      if (!out.push(collapse ? `<details><summary>${title} — ${counted}</summary>` : `**${title}** — ${counted}`, '', '```diff')) {
+        omittedChanges += resource.changes.length;
+        omittedResources++;
+        continue;
+      }
+      let written = 0;
+      for (const change of resource.changes) {
+        const { sign, text } = describeChange(change);
+        if (!out.push(`${DIFF_SIGN[sign]} ${text}`)) break;
+        written++;
+      }
+      for (const kept of resource.kept) if (!out.push(`  ${describeKept(kept)}`)) break;
+      out.force('```', '');
+      if (collapse) out.force('</details>', '');
+      if (written < resource.changes.length) {
+        omittedChanges += resource.changes.length - written;
+        omittedResources++;
+      }
+    }
+  }
+  if (out.full) {
+    out.force(
+      `> **Output cut to fit one comment:** ${omittedChanges} more change${omittedChanges === 1 ? '' : 's'} in ${omittedResources} resource${omittedResources === 1 ? '' : 's'} not shown. Run \`gatesync plan\` for the full plan.`,
+    );
+  }
+  return out.text();
+}
+
+/** Collects lines up to a character budget; `force` writes past it (for closing fences and notes). */
+class Writer {
+  full = false;
+  private readonly lines: string[] = [];
+  private length = 0;
+
+  constructor(private readonly budget: number) {}
+
+  /** Writes all the lines, or none of them once the budget would be passed. */
+  push(...lines: string[]): boolean {
+    const size = lines.reduce((sum, line) => sum + line.length + 1, 0);
+    if (this.full || this.length + size > this.budget) {
+      this.full = true;
+      return false;
+    }
+    this.force(...lines);
+    return true;
+  }
+
+  force(...lines: string[]): void {
+    for (const line of lines) {
+      this.lines.push(line);
+      this.length += line.length + 1;
+    }
+  }
+
+  text(): string {
+    return this.lines.join('\n') + '\n';
+  }
+}

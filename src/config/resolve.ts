@@ -1,0 +1,191 @@
+/**
+ * Online resolution: turns the file's names (emails, slugs, guardrail names)
+ * into ids, using what `observe` read. Pure: returns values, never throws.
+ */
+import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
+import type { Observed, ObservedWorkspace } from '../providers/observe.js';
+import type { Scope } from '../providers/observe.js';
+import { suggest } from './suggest.js';
+import type { Config, Diagnostic, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
+
+export interface ResolveResult {
+  desired?: Desired;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** What `observe` must read for this file. */
+export function scopeOf(config: Config): Scope {
+  return {
+    workspaces: config.workspaces.map((w) => ({ key: w.key, guardrailKeys: w.guardrails.map((g) => g.key) })),
+  };
+}
+
+export function resolve(config: Config, observed: Observed): ResolveResult {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const error = (location: SourceLocation, message: string, hint?: string) =>
+    errors.push({ severity: 'error', message, hint, location });
+
+  const userIdsByEmail = new Map<string, string>();
+  for (const member of observed.orgMembers.values()) {
+    if (member.email) userIdsByEmail.set(member.email.toLowerCase(), member.userId);
+  }
+  const emails = [...userIdsByEmail.keys()];
+
+  /** Resolves a member list to user ids; a person listed twice is kept once, with a warning. */
+  const resolveMembers = (refs: MemberRef[], what: string): Map<string, MemberSource & { ref: MemberRef }> => {
+    const resolved = new Map<string, MemberSource & { ref: MemberRef }>();
+    for (const ref of refs) {
+      const userId = ref.kind === 'email' ? userIdsByEmail.get(ref.ref) : observed.orgMembers.has(ref.ref) ? ref.ref : undefined;
+      if (!userId) {
+        const near = suggest(ref.ref, ref.kind === 'email' ? emails : [...observed.orgMembers.keys()]);
+        error(
+          ref.location,
+          `${ref.kind === 'email' ? 'no organization member has the email' : 'no organization member has the id'} ${ref.ref}`,
+          near ? `did you mean ${near}?` : 'invite them to the organization first, or fix the spelling',
+        );
+        continue;
+      }
+      const earlier = resolved.get(userId);
+      if (earlier) {
+        if (earlier.ref.ref !== ref.ref || earlier.ref.via === ref.via) {
+          warnings.push({
+            severity: 'warning',
+            message: `${ref.ref} is the same person as ${earlier.ref.ref} (line ${earlier.ref.location.line}) in ${what}; listed once`,
+            location: ref.location,
+          });
+        }
+        continue;
+      }
+      resolved.set(userId, { via: ref.via, ref });
+    }
+    return resolved;
+  };
+
+  const seenWorkspaces = new Map<string, WorkspaceConfig>();
+  const workspaces: DesiredWorkspace[] = [];
+  for (const workspaceConfig of config.workspaces) {
+    const observedWorkspace = observed.workspacesByKey.get(workspaceConfig.key);
+    if (!observedWorkspace) {
+      const near = suggest(workspaceConfig.key, (observed.allWorkspaces ?? []).map((w) => w.slug));
+      error(
+        workspaceConfig.location,
+        `no workspace has the slug or id ${workspaceConfig.key}`,
+        near ? `did you mean ${near}?` : undefined,
+      );
+      continue;
+    }
+    const twin = seenWorkspaces.get(observedWorkspace.info.id);
+    if (twin) {
+      error(
+        workspaceConfig.location,
+        `${workspaceConfig.key} is the same workspace as ${twin.key} (line ${twin.location.line})`,
+        'list each workspace once',
+      );
+      continue;
+    }
+    seenWorkspaces.set(observedWorkspace.info.id, workspaceConfig);
+    const desired = resolveWorkspace(workspaceConfig, observedWorkspace);
+    if (desired) workspaces.push(desired);
+  }
+  return errors.length ? { errors, warnings } : { desired: { workspaces }, errors, warnings };
+
+  function resolveWorkspace(config: WorkspaceConfig, observedWorkspace: ObservedWorkspace): DesiredWorkspace | undefined {
+    const { info } = observedWorkspace;
+    const errorCount = errors.length;
+    if (config.members && observedWorkspace.isDefault) {
+      error(
+        config.membersLocation ?? config.location,
+        `workspace ${info.slug} is the default workspace: every organization member belongs to it`,
+        'remove `members` here; manage its guardrails only',
+      );
+    }
+    const members = config.members && !observedWorkspace.isDefault ? resolveMembers(config.members, `workspace ${info.slug}`) : undefined;
+    const protectedIds = new Set(resolveMembers(config.protected, 'protected').keys());
+
+    const guardrails = new Map<string, DesiredGuardrail>();
+    const guardrailOf = new Map<string, { name: string; ref: MemberRef }>();
+    for (const guardrailConfig of config.guardrails) {
+      const guardrail = findGuardrail(guardrailConfig.key, guardrailConfig.location, observedWorkspace);
+      if (!guardrail) continue;
+      const listed = resolveMembers(guardrailConfig.members, `guardrail ${guardrail.name}`);
+      for (const [userId, source] of listed) {
+        const other = guardrailOf.get(userId);
+        if (other && other.name !== guardrail.name) {
+          error(
+            source.ref.location,
+            `${source.ref.ref} is listed under guardrails ${other.name} (line ${other.ref.location.line}) and ${guardrail.name} of workspace ${info.slug}`,
+            'a member has at most one guardrail per workspace',
+          );
+        }
+        guardrailOf.set(userId, { name: guardrail.name, ref: source.ref });
+        const isMember = members ? members.has(userId) : observedWorkspace.members.has(userId);
+        if (!isMember && !observedWorkspace.isDefault) {
+          error(
+            source.ref.location,
+            members
+              ? `${source.ref.ref} is assigned to guardrail ${guardrail.name} but is not in the members of workspace ${info.slug}`
+              : `${source.ref.ref} is not a member of workspace ${info.slug}, whose membership this file leaves unmanaged`,
+            members ? 'add them to the workspace `members`' : 'add them to the workspace first, or declare its `members`',
+          );
+        }
+      }
+      guardrails.set(guardrail.id, {
+        info: guardrail,
+        members: new Map([...listed].map(([userId, { via }]) => [userId, { via }])),
+        prune: guardrailConfig.prune,
+        allowEmpty: guardrailConfig.allowEmpty,
+      });
+    }
+    if (errors.length > errorCount) return undefined;
+    return {
+      info,
+      members: members && new Map([...members].map(([userId, { via }]) => [userId, { via }])),
+      prune: config.prune,
+      allowEmpty: config.allowEmpty,
+      protected: protectedIds,
+      safety: config.safety,
+      guardrails,
+    };
+  }
+
+  function findGuardrail(key: string, location: SourceLocation, workspace: ObservedWorkspace) {
+    const slug = workspace.info.slug;
+    const all = [...workspace.guardrails.values()].map((g) => g.info);
+    const byId = workspace.guardrails.get(key)?.info;
+    const byName = all.filter((g) => g.name === key);
+    const guardrail = byId ?? byName[0];
+    if (byName.length > 1 && !byId) {
+      error(location, `workspace ${slug} has ${byName.length} guardrails named ${key}`, `use the guardrail's id: ${byName.map((g) => g.id).join(' or ')}`);
+      return undefined;
+    }
+    if (!guardrail) {
+      if (observed.foreignGuardrails.has(key)) {
+        const foreign = observed.foreignGuardrails.get(key);
+        if (foreign) {
+          error(
+            location,
+            foreign.workspaceId
+              ? `guardrail ${foreign.name} (${key}) belongs to another workspace (${foreign.workspaceId}), not to ${slug}`
+              : `guardrail ${foreign.name} (${key}) has no workspace and cannot be assigned to members`,
+            foreign.workspaceId ? 'list it under its own workspace' : undefined,
+          );
+          return undefined;
+        }
+      }
+      const near = suggest(key, all.map((g) => g.name));
+      error(location, `workspace ${slug} has no guardrail named ${key}`, near ? `did you mean ${near}?` : undefined);
+      return undefined;
+    }
+    if (guardrail.id === workspace.info.defaultGuardrailId) {
+      error(
+        location,
+        `${guardrail.name} is the default guardrail of workspace ${slug}: it governs every member without a direct guardrail and cannot be assigned`,
+        'list the members who need another guardrail under that guardrail instead',
+      );
+      return undefined;
+    }
+    return guardrail;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The configuration file as gatesync understands it after the offline checks:
+ * every entry carries where it came from, so that later stages (online
+ * resolution, safety) can point at the line that caused a problem.
+ */
+
+/** A place in the configuration file. `line` and `col` are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+  /** JSON path of the node, e.g. `/workspaces/research/members/0`. */
+  path: string;
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  hint?: string;
+  location: SourceLocation;
+}
+
+/**
+ * One entry of a member list after group expansion. `ref` is normalized:
+ * emails are trimmed and lower-cased, user ids are kept as written.
+ */
+export interface MemberRef {
+  kind: 'email' | 'user_id';
+  ref: string;
+  location: SourceLocation;
+  /** Name of the group that brought this member in (outermost group first). */
+  via?: string;
+}
+
+export interface SafetyLimits {
+  /** Largest share (0–100) of a resource's current members one plan may remove or unassign. */
+  maxRemovalPercent: number;
+  /** The percentage rule applies only to resources with at least this many members. */
+  minExisting: number;
+  /** Largest number of removals and unassigns in one plan; `undefined` means no limit. */
+  maxRemovals?: number;
+}
+
+export const DEFAULT_SAFETY: SafetyLimits = { maxRemovalPercent: 25, minExisting: 10 };
+
+export interface GuardrailConfig {
+  /** Guardrail name within its workspace, or its UUID, as written. */
+  key: string;
+  location: SourceLocation;
+  members: MemberRef[];
+  /** `false`: assign only, never unassign members the file does not list. */
+  prune: boolean;
+  allowEmpty: boolean;
+}
+
+export interface WorkspaceConfig {
+  /** Workspace slug or UUID, as written. */
+  key: string;
+  location: SourceLocation;
+  /** `undefined` when the `members` key is absent: membership is then unmanaged. */
+  members?: MemberRef[];
+  membersLocation?: SourceLocation;
+  guardrails: GuardrailConfig[];
+  prune: boolean;
+  allowEmpty: boolean;
+  /** Members never removed or unassigned in this workspace (top-level list included). */
+  protected: MemberRef[];
+  /** Effective limits for this workspace (top-level `safety:` merged with its own). */
+  safety: SafetyLimits;
+}
+
+export interface Config {
+  file: string;
+  version: 1;
+  workspaces: WorkspaceConfig[];
+  /** File-wide limits (top-level `safety:` over the defaults); they govern the plan's total removals. */
+  safety?: SafetyLimits;
+  /** sha256 of the file's bytes, recorded in saved plans. */
+  hash: string;
+}
+
+export interface LoadResult {
+  config?: Config;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}

@@ -1,0 +1,35 @@
+/**
+ * The desired state: the file after online resolution, keyed by ids.
+ * Only what is here is managed; everything else is left alone.
+ */
+import type { SafetyLimits } from '../config/types.js';
+import type { GuardrailInfo, WorkspaceInfo } from '../providers/provider.js';
+
+/** Why a member is wanted: the group that brought them in, if any. */
+export interface MemberSource {
+  via?: string;
+}
+
+export interface DesiredGuardrail {
+  info: GuardrailInfo;
+  members: Map<string, MemberSource>;
+  prune: boolean;
+  allowEmpty: boolean;
+}
+
+export interface DesiredWorkspace {
+  info: WorkspaceInfo;
+  /** `undefined`: the file leaves this workspace's membership unmanaged. */
+  members?: Map<string, MemberSource>;
+  prune: boolean;
+  allowEmpty: boolean;
+  /** User ids never removed or unassigned here. */
+  protected: Set<string>;
+  safety: SafetyLimits;
+  /** Managed guardrails by id. */
+  guardrails: Map<string, DesiredGuardrail>;
+}
+
+export interface Desired {
+  workspaces: DesiredWorkspace[];
+}

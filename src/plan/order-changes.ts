@@ -1,0 +1,25 @@
+/**
+ * The one stable order of a plan: by workspace, then by kind in apply order,
+ * then by guardrail, then by member. Output and snapshots depend on it.
+ */
+import { CHANGE_KIND_ORDER, type Change, type Kept } from './types.js';
+
+const KIND_RANK = new Map(CHANGE_KIND_ORDER.map((kind, rank) => [kind, rank]));
+
+function sortKey(change: Change): string {
+  const guardrail = 'guardrailName' in change ? change.guardrailName : '';
+  return [change.workspaceSlug, KIND_RANK.get(change.kind), guardrail, change.email || change.userId, change.userId].join('\u0000');
+}
+
+function keptKey(kept: Kept): string {
+  return [kept.workspaceSlug, kept.guardrailName ?? '', kept.email || kept.userId, kept.userId].join('\u0000');
+}
+
+function sortBy<T>(items: T[], key: (item: T) => string): T[] {
+  const keyed = items.map((item) => ({ item, key: key(item) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(({ item }) => item);
+}
+
+export const sortChanges = (changes: Change[]): Change[] => sortBy(changes, sortKey);
+export const sortKept = (kept: Kept[]): Kept[] => sortBy(kept, keptKey);

@@ -1,0 +1,153 @@
+/**
+ * The planner: `(desired, observed) → Plan`. Synchronous and pure — no I/O,
+ * no clock, no randomness — and linear in the size of the managed state.
+ */
+import { createHash } from 'node:crypto';
+import type { Observed, ObservedWorkspace } from '../providers/observe.js';
+import type { DesiredWorkspace, Desired } from './desired.js';
+import { sortChanges, sortKept } from './order-changes.js';
+import type { Change, Kept, Plan, PlannedResource, PlanSummary } from './types.js';
+
+export function plan(desired: Desired, observed: Observed): Plan {
+  const observedById = new Map<string, ObservedWorkspace>();
+  for (const workspace of observed.workspacesByKey.values()) if (workspace) observedById.set(workspace.info.id, workspace);
+
+  const emailOf = (userId: string) => observed.orgMembers.get(userId)?.email ?? '';
+  const changes: Change[] = [];
+  const kept: Kept[] = [];
+  const resources: PlannedResource[] = [];
+  for (const workspace of desired.workspaces) {
+    const live = observedById.get(workspace.info.id);
+    if (!live) throw new Error(`internal: workspace ${workspace.info.slug} was resolved but not observed`);
+    planWorkspace(workspace, live, emailOf, changes, kept);
+    resources.push(...resourcesOf(workspace, live));
+  }
+  return { changes: sortChanges(changes), kept: sortKept(kept), resources, summary: summarize(changes) };
+}
+
+function planWorkspace(
+  workspace: DesiredWorkspace,
+  live: ObservedWorkspace,
+  emailOf: (userId: string) => string,
+  changes: Change[],
+  kept: Kept[],
+): void {
+  const base = (userId: string) => ({ workspaceId: workspace.info.id, workspaceSlug: workspace.info.slug, userId, email: emailOf(userId) });
+  const guardrailLabel = (guardrailId: string) => ({ guardrailId, guardrailName: live.guardrails.get(guardrailId)?.info.name ?? guardrailId });
+
+  /** The direct guardrails each member holds in this workspace (normally at most one). */
+  const heldBy = new Map<string, string[]>();
+  for (const [guardrailId, guardrail] of live.guardrails) {
+    for (const userId of guardrail.members) {
+      const held = heldBy.get(userId);
+      if (held) held.push(guardrailId);
+      else heldBy.set(userId, [guardrailId]);
+    }
+  }
+  const wantedGuardrail = new Map<string, string>();
+  for (const [guardrailId, guardrail] of workspace.guardrails) {
+    for (const userId of guardrail.members.keys()) wantedGuardrail.set(userId, guardrailId);
+  }
+
+  const leaving = new Set<string>();
+  if (workspace.members) {
+    for (const [userId, { via }] of workspace.members) {
+      if (!live.members.has(userId)) changes.push({ kind: 'add-member', ...base(userId), ...(via && { via }) });
+    }
+    for (const userId of live.members) {
+      if (workspace.members.has(userId)) continue;
+      if (workspace.protected.has(userId)) kept.push({ reason: 'protected', ...base(userId) });
+      else if (!workspace.prune) kept.push({ reason: 'not-in-file', ...base(userId) });
+      else leaving.add(userId);
+    }
+  }
+  for (const userId of leaving) {
+    // The API's handling of a removed member's assignment is undocumented: unassign explicitly first.
+    for (const guardrailId of heldBy.get(userId) ?? []) {
+      changes.push({ kind: 'unassign', ...base(userId), ...guardrailLabel(guardrailId), reason: 'leaves-workspace' });
+    }
+    changes.push({ kind: 'remove-member', ...base(userId) });
+  }
+
+  for (const [guardrailId, guardrail] of workspace.guardrails) {
+    for (const [userId, { via }] of guardrail.members) {
+      const held = heldBy.get(userId) ?? [];
+      if (held.includes(guardrailId)) continue;
+      const from = held[0];
+      changes.push(
+        from === undefined
+          ? { kind: 'assign', ...base(userId), ...guardrailLabel(guardrailId), ...(via && { via }) }
+          : {
+              kind: 'move',
+              ...base(userId),
+              ...guardrailLabel(guardrailId),
+              fromGuardrailId: from,
+              fromGuardrailName: guardrailLabel(from).guardrailName,
+              ...(via && { via }),
+            },
+      );
+    }
+    for (const userId of live.guardrails.get(guardrailId)?.members ?? []) {
+      if (guardrail.members.has(userId) || leaving.has(userId) || wantedGuardrail.has(userId)) continue;
+      if (workspace.protected.has(userId)) kept.push({ reason: 'protected', ...base(userId), ...guardrailLabel(guardrailId) });
+      else if (!guardrail.prune) kept.push({ reason: 'not-in-file', ...base(userId), ...guardrailLabel(guardrailId) });
+      else changes.push({ kind: 'unassign', ...base(userId), ...guardrailLabel(guardrailId), reason: 'not-listed' });
+    }
+  }
+}
+
+/** Every resource read for this workspace, with what was observed, for safety checks and stale-plan detection. */
+function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): PlannedResource[] {
+  const common = { workspaceId: workspace.info.id, workspaceSlug: workspace.info.slug, safety: workspace.safety };
+  const resources: PlannedResource[] = [];
+  if (!live.isDefault) {
+    resources.push({
+      type: 'workspace',
+      id: workspace.info.id,
+      label: `workspace ${workspace.info.slug}`,
+      managed: workspace.members !== undefined,
+      allowEmpty: workspace.allowEmpty,
+      ...common,
+      ...observedMembers(live.members),
+    });
+  }
+  const guardrails = [...live.guardrails.values()].sort((a, b) => compare(a.info.name, b.info.name) || compare(a.info.id, b.info.id));
+  for (const guardrail of guardrails) {
+    const managed = workspace.guardrails.get(guardrail.info.id);
+    resources.push({
+      type: 'guardrail',
+      id: guardrail.info.id,
+      label: `guardrail ${guardrail.info.name} (workspace ${workspace.info.slug})`,
+      managed: managed !== undefined,
+      allowEmpty: managed?.allowEmpty ?? false,
+      ...common,
+      ...observedMembers(guardrail.members),
+    });
+  }
+  return resources;
+}
+
+/** Sorted user ids and their fingerprint. */
+export function observedMembers(members: Iterable<string>): { userIds: string[]; fingerprint: string } {
+  const userIds = [...members].sort();
+  return { userIds, fingerprint: fingerprintOf(userIds) };
+}
+
+export function fingerprintOf(sortedUserIds: string[]): string {
+  return createHash('sha256').update(sortedUserIds.join('\n')).digest('hex').slice(0, 32);
+}
+
+function summarize(changes: Change[]): PlanSummary {
+  const summary: PlanSummary = { add: 0, remove: 0, assign: 0, unassign: 0, move: 0, workspaces: 0, total: changes.length };
+  const workspaces = new Set<string>();
+  for (const change of changes) {
+    workspaces.add(change.workspaceId);
+    if (change.kind === 'add-member') summary.add++;
+    else if (change.kind === 'remove-member') summary.remove++;
+    else summary[change.kind]++;
+  }
+  summary.workspaces = workspaces.size;
+  return summary;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,111 @@
+/**
+ * Safety belongs to the plan: `assertSafe` refuses a plan that would take
+ * access away from many people at once, whatever produced it. It runs for
+ * `plan` and for `apply`, so a refused plan is seen before anything is written.
+ */
+import type { SafetyLimits } from '../config/types.js';
+import type { Change, Plan, PlannedResource } from './types.js';
+
+export interface SafetyViolation {
+  resource: string;
+  message: string;
+}
+
+export class UnsafePlanError extends Error {
+  override readonly name = 'UnsafePlanError';
+
+  constructor(readonly violations: SafetyViolation[]) {
+    super(
+      `refusing an unsafe plan:\n${violations.map((v) => `  - ${v.resource}: ${v.message}`).join('\n')}\n` +
+        'Check the file; if these removals are intended, run again with --allow-destructive.',
+    );
+  }
+}
+
+interface Tally {
+  removed: number;
+  added: number;
+}
+
+/** Throws `UnsafePlanError` naming every resource over a limit; `limits` holds the file-wide `max_removals`. */
+export function assertSafe(plan: Plan, limits: SafetyLimits): void {
+  const violations = safetyViolations(plan, limits);
+  if (violations.length) throw new UnsafePlanError(violations);
+}
+
+export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolation[] {
+  const tallies = new Map<string, Tally>();
+  const tally = (id: string) => {
+    let t = tallies.get(id);
+    if (!t) tallies.set(id, (t = { removed: 0, added: 0 }));
+    return t;
+  };
+  const removalsByWorkspace = new Map<string, number>();
+  let removals = 0;
+  for (const change of plan.changes) {
+    countChange(change, tally);
+    if (change.kind === 'remove-member' || change.kind === 'unassign') {
+      removals++;
+      removalsByWorkspace.set(change.workspaceId, (removalsByWorkspace.get(change.workspaceId) ?? 0) + 1);
+    }
+  }
+
+  const violations: SafetyViolation[] = [];
+  for (const resource of plan.resources) {
+    const t = tallies.get(resource.id);
+    if (t) violations.push(...resourceViolations(resource, t));
+  }
+  for (const resource of plan.resources) {
+    const max = resource.safety.maxRemovals;
+    const count = removalsByWorkspace.get(resource.workspaceId) ?? 0;
+    if (resource.type === 'workspace' && max !== undefined && count > max) {
+      violations.push({ resource: resource.label, message: `${count} removals and unassigns; the limit is max_removals ${max}` });
+    }
+  }
+  if (limits.maxRemovals !== undefined && removals > limits.maxRemovals) {
+    violations.push({ resource: 'the whole plan', message: `${removals} removals and unassigns; the limit is max_removals ${limits.maxRemovals}` });
+  }
+  return violations;
+}
+
+function countChange(change: Change, tally: (id: string) => Tally): void {
+  switch (change.kind) {
+    case 'add-member':
+      tally(change.workspaceId).added++;
+      break;
+    case 'remove-member':
+      tally(change.workspaceId).removed++;
+      break;
+    case 'assign':
+      tally(change.guardrailId).added++;
+      break;
+    case 'move':
+      // A move keeps the member under a guardrail: it takes no access away, so it is no removal.
+      tally(change.guardrailId).added++;
+      break;
+    case 'unassign':
+      tally(change.guardrailId).removed++;
+      break;
+  }
+}
+
+function resourceViolations(resource: PlannedResource, t: Tally): SafetyViolation[] {
+  const existing = resource.userIds.length;
+  const { maxRemovalPercent, minExisting } = resource.safety;
+  const violations: SafetyViolation[] = [];
+  const percent = existing ? (t.removed / existing) * 100 : 0;
+  const what = resource.type === 'workspace' ? 'removes' : 'unassigns';
+  if (existing >= minExisting && percent > maxRemovalPercent) {
+    violations.push({
+      resource: resource.label,
+      message: `${what} ${t.removed} of ${existing} members (${percent.toFixed(1)}%); the limit is ${maxRemovalPercent}% (max_removal_percent) for resources with at least ${minExisting} members`,
+    });
+  }
+  if (existing > 0 && t.removed >= existing && t.added === 0 && !resource.allowEmpty) {
+    violations.push({
+      resource: resource.label,
+      message: `${what} all ${existing} members, leaving it empty; set allow_empty: true on it if that is intended`,
+    });
+  }
+  return violations;
+}

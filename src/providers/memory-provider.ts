@@ -1,0 +1,165 @@
+import { ApiError } from './api-error.js';
+import {
+  isDefaultWorkspace,
+  type AssignmentInfo,
+  type GuardrailInfo,
+  type OrgMember,
+  type Provider,
+  type WorkspaceInfo,
+} from './provider.js';
+
+export interface MemoryOrg {
+  members: OrgMember[];
+  workspaces: Array<WorkspaceInfo & { members?: string[] }>;
+  guardrails: Array<GuardrailInfo & { members?: string[] }>;
+  /** Users the organization refuses to remove from a workspace (active keys, SCIM), by workspace id. */
+  unremovable?: Record<string, string[]>;
+}
+
+/** Every call a `MemoryProvider` was asked to make, in order. */
+export interface MemoryCall {
+  method: keyof Provider;
+  target: string;
+  userIds: string[];
+}
+
+/**
+ * An organization held in memory, with the API's domain rules: implicit
+ * default workspace, one guardrail per member per workspace (assign moves),
+ * assignment only for workspace members, refused removals. For unit tests.
+ */
+export class MemoryProvider implements Provider {
+  readonly calls: MemoryCall[] = [];
+  private readonly members: Map<string, OrgMember>;
+  private readonly workspaces: Map<string, WorkspaceInfo>;
+  private readonly workspaceMembers = new Map<string, Set<string>>();
+  private readonly guardrails: Map<string, GuardrailInfo>;
+  private readonly guardrailMembers = new Map<string, Set<string>>();
+  private readonly unremovable: Map<string, Set<string>>;
+
+  constructor(org: MemoryOrg) {
+    this.members = new Map(org.members.map((m) => [m.userId, m]));
+    this.workspaces = new Map(org.workspaces.map(({ members: _m, ...w }) => [w.id, w]));
+    for (const w of org.workspaces) this.workspaceMembers.set(w.id, new Set(w.members ?? []));
+    this.guardrails = new Map(org.guardrails.map(({ members: _m, ...g }) => [g.id, g]));
+    for (const g of org.guardrails) this.guardrailMembers.set(g.id, new Set(g.members ?? []));
+    this.unremovable = new Map(Object.entries(org.unremovable ?? {}).map(([id, users]) => [id, new Set(users)]));
+  }
+
+  /** Live state: sorted members of every non-default workspace and of every guardrail. */
+  snapshot(): { workspaceMembers: Record<string, string[]>; assignments: Record<string, string[]> } {
+    const workspaceMembers: Record<string, string[]> = {};
+    for (const [id, workspace] of this.workspaces) {
+      if (!isDefaultWorkspace(workspace)) workspaceMembers[id] = [...this.workspaceMembers.get(id)!].sort();
+    }
+    const assignments: Record<string, string[]> = {};
+    for (const [id, members] of this.guardrailMembers) assignments[id] = [...members].sort();
+    return { workspaceMembers, assignments };
+  }
+
+  async listOrgMembers(): Promise<OrgMember[]> {
+    return [...this.members.values()];
+  }
+
+  async listWorkspaces(): Promise<WorkspaceInfo[]> {
+    return [...this.workspaces.values()];
+  }
+
+  async getWorkspace(idOrSlug: string): Promise<WorkspaceInfo | undefined> {
+    return this.workspaces.get(idOrSlug) ?? [...this.workspaces.values()].find((w) => w.slug === idOrSlug);
+  }
+
+  async listWorkspaceMembers(workspaceId: string): Promise<string[]> {
+    const workspace = this.workspace(workspaceId, 'listWorkspaceMembers');
+    return isDefaultWorkspace(workspace) ? [...this.members.keys()] : [...this.workspaceMembers.get(workspace.id)!];
+  }
+
+  async listGuardrails(workspaceId: string): Promise<GuardrailInfo[]> {
+    return [...this.guardrails.values()].filter((g) => g.workspaceId === workspaceId);
+  }
+
+  async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
+    return this.guardrails.get(guardrailId);
+  }
+
+  async listGuardrailMembers(guardrailId: string): Promise<string[]> {
+    return [...this.guardrailSet(guardrailId, 'listGuardrailMembers')];
+  }
+
+  async listAllAssignments(): Promise<AssignmentInfo[]> {
+    const rows: AssignmentInfo[] = [];
+    for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
+    return rows;
+  }
+
+  async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
+    this.record('addWorkspaceMembers', workspaceId, userIds);
+    const workspace = this.workspace(workspaceId, 'addWorkspaceMembers');
+    if (isDefaultWorkspace(workspace)) this.refuse('addWorkspaceMembers', 'membership of the default workspace is implicit');
+    this.requireOrgMembers(userIds, 'addWorkspaceMembers');
+    for (const userId of userIds) this.workspaceMembers.get(workspace.id)!.add(userId);
+  }
+
+  async removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
+    this.record('removeWorkspaceMembers', workspaceId, userIds);
+    const workspace = this.workspace(workspaceId, 'removeWorkspaceMembers');
+    if (isDefaultWorkspace(workspace)) this.refuse('removeWorkspaceMembers', 'membership of the default workspace is implicit');
+    const refused = userIds.find((userId) => this.unremovable.get(workspace.id)?.has(userId));
+    if (refused) this.refuse('removeWorkspaceMembers', `${refused} has active API keys in this workspace`, refused);
+    for (const userId of userIds) this.workspaceMembers.get(workspace.id)!.delete(userId);
+  }
+
+  async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
+    this.record('assignGuardrailMembers', guardrailId, userIds);
+    const guardrail = this.guardrailInfo(guardrailId, 'assignGuardrailMembers');
+    const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
+    if (!workspace) return this.refuse('assignGuardrailMembers', 'guardrail has no workspace');
+    if (workspace.defaultGuardrailId === guardrailId) this.refuse('assignGuardrailMembers', 'the default guardrail cannot be assigned');
+    this.requireOrgMembers(userIds, 'assignGuardrailMembers');
+    if (!isDefaultWorkspace(workspace)) {
+      const outsider = userIds.find((userId) => !this.workspaceMembers.get(workspace.id)!.has(userId));
+      if (outsider) this.refuse('assignGuardrailMembers', `${outsider} is not a member of the workspace`, outsider);
+    }
+    const siblings = [...this.guardrails.values()].filter((g) => g.workspaceId === workspace.id && g.id !== guardrailId);
+    for (const userId of userIds) {
+      for (const sibling of siblings) this.guardrailMembers.get(sibling.id)!.delete(userId);
+      this.guardrailMembers.get(guardrailId)!.add(userId);
+    }
+  }
+
+  async unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
+    this.record('unassignGuardrailMembers', guardrailId, userIds);
+    const members = this.guardrailSet(guardrailId, 'unassignGuardrailMembers');
+    for (const userId of userIds) members.delete(userId);
+  }
+
+  private record(method: keyof Provider, target: string, userIds: string[]): void {
+    this.calls.push({ method, target, userIds: [...userIds] });
+  }
+
+  private workspace(idOrSlug: string, method: string): WorkspaceInfo {
+    const workspace = this.workspaces.get(idOrSlug) ?? [...this.workspaces.values()].find((w) => w.slug === idOrSlug);
+    if (!workspace) throw new ApiError(404, 'workspace not found', 'POST', method);
+    return workspace;
+  }
+
+  private guardrailInfo(guardrailId: string, method: string): GuardrailInfo {
+    const guardrail = this.guardrails.get(guardrailId);
+    if (!guardrail) throw new ApiError(404, 'guardrail not found', 'POST', method);
+    return guardrail;
+  }
+
+  private guardrailSet(guardrailId: string, method: string): Set<string> {
+    this.guardrailInfo(guardrailId, method);
+    return this.guardrailMembers.get(guardrailId)!;
+  }
+
+  private requireOrgMembers(userIds: string[], method: string): void {
+    const unknown = userIds.find((userId) => !this.members.has(userId));
+    if (unknown) this.refuse(method, `${unknown} is not a member of the organization`, unknown);
+  }
+
+  private refuse(method: string, message: string, userId: string | null = null): never {
+    throw new ApiError(400, message, 'POST', method, userId);
+  }
+}

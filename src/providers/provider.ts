@@ -1,0 +1,69 @@
+/**
+ * The provider contract: the only door between gatesync and an organization.
+ *
+ * Implementations: `HttpProvider` (the ModelGates management API) and
+ * `MemoryProvider` (an in-memory organization for unit tests).
+ *
+ * What an implementation must do:
+ * - list methods return the whole collection (all pages), in any order;
+ * - `getWorkspace` accepts a UUID or a slug, `getGuardrail` a UUID; both
+ *   return `undefined` when there is no such resource;
+ * - write methods are bulk and idempotent: adding a member who is already
+ *   there, or assigning a member already on that guardrail, is not an error;
+ * - a write refused by the organization throws `ApiError`.
+ *
+ * What callers may assume: user ids (`user_…`), workspace and guardrail ids
+ * are stable; a guardrail's `workspaceId` never changes.
+ */
+
+export interface OrgMember {
+  userId: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  role: 'org:admin' | 'org:member' | string;
+}
+
+export interface WorkspaceInfo {
+  id: string;
+  slug: string;
+  name: string;
+  defaultGuardrailId: string | null;
+}
+
+export interface GuardrailInfo {
+  id: string;
+  name: string;
+  workspaceId: string | null;
+}
+
+export interface AssignmentInfo {
+  userId: string;
+  guardrailId: string;
+}
+
+export interface Provider {
+  listOrgMembers(): Promise<OrgMember[]>;
+  listWorkspaces(): Promise<WorkspaceInfo[]>;
+  getWorkspace(idOrSlug: string): Promise<WorkspaceInfo | undefined>;
+  /** User ids of the workspace's members. */
+  listWorkspaceMembers(workspaceId: string): Promise<string[]>;
+  listGuardrails(workspaceId: string): Promise<GuardrailInfo[]>;
+  getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined>;
+  /** User ids directly assigned to the guardrail. */
+  listGuardrailMembers(guardrailId: string): Promise<string[]>;
+  /** Every member assignment of the organization. */
+  listAllAssignments(): Promise<AssignmentInfo[]>;
+
+  addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
+  removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
+  assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void>;
+  unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void>;
+}
+
+/** The slug of the organization's default workspace, whose membership is implicit. */
+export const DEFAULT_WORKSPACE_SLUG = 'default';
+
+export function isDefaultWorkspace(workspace: WorkspaceInfo): boolean {
+  return workspace.slug === DEFAULT_WORKSPACE_SLUG;
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../src/plan/plan.js';
+import type { Change, Plan } from '../src/plan/types.js';
+import { desiredOf, observedOf, type DesiredSpec, type OrgSpec } from './support/states.js';
+
+const name = (id: string) => id.replace(/^g-[^-]+-/, '');
+function compact(change: Change): string {
+  switch (change.kind) {
+    case 'add-member':
+      return `add ${change.workspaceSlug} ${change.userId}`;
+    case 'remove-member':
+      return `remove ${change.workspaceSlug} ${change.userId}`;
+    case 'assign':
+      return `assign ${change.workspaceSlug}/${change.guardrailName} ${change.userId}`;
+    case 'move':
+      return `move ${change.workspaceSlug}/${name(change.fromGuardrailId)}->${change.guardrailName} ${change.userId}`;
+    case 'unassign':
+      return `unassign ${change.workspaceSlug}/${change.guardrailName} ${change.userId}`;
+  }
+}
+const planOf = (org: OrgSpec, desired: Record<string, DesiredSpec>): Plan => {
+  const observed = observedOf(org);
+  return plan(desiredOf(observed, desired), observed);
+};
+const users = ['u1', 'u2', 'u3', 'u4'];
+
+describe('planner: workspace membership', () => {
+  it.each<[string, OrgSpec, Record<string, DesiredSpec>, string[]]>([
+    ['member listed, not in the workspace: add', { users, workspaces: { research: { members: [] } } }, { research: { members: ['u1'] } }, ['add research u1']],
+    ['member in the workspace, not listed: remove', { users, workspaces: { research: { members: ['u1', 'u2'] } } }, { research: { members: ['u1'] } }, ['remove research u2']],
+    ['members key absent: membership untouched', { users, workspaces: { research: { members: ['u1', 'u2'] } } }, { research: {} }, []],
+    [
+      'workspace not in the file: untouched',
+      { users, workspaces: { research: { members: ['u1'] }, other: { members: ['u2'] } } },
+      { research: { members: ['u1'] } },
+      [],
+    ],
+    [
+      'removed member on an unmanaged guardrail: unassign first, then remove',
+      { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { C: ['u2'] } } } },
+      { research: { members: ['u1'] } },
+      ['unassign research/C u2', 'remove research u2'],
+    ],
+    [
+      'removed member on a managed guardrail: unassign first, then remove',
+      { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { A: ['u1', 'u2'] } } } },
+      { research: { members: ['u1'], guardrails: { A: ['u1'] } } },
+      ['unassign research/A u2', 'remove research u2'],
+    ],
+  ])('%s', (_, org, desired, expected) => {
+    expect(planOf(org, desired).changes.map(compact)).toEqual(expected);
+  });
+});
+
+describe('planner: guardrail assignments', () => {
+  it.each<[string, OrgSpec, Record<string, DesiredSpec>, string[]]>([
+    ['listed under A, no direct guardrail: assign A', { users, workspaces: { research: { members: ['u1'], guardrails: { A: [] } } } }, { research: { guardrails: { A: ['u1'] } } }, ['assign research/A u1']],
+    ['listed under A, on managed B: move, no unassign', { users, workspaces: { research: { members: ['u1'], guardrails: { A: [], B: ['u1'] } } } }, { research: { guardrails: { A: ['u1'], B: [] } } }, ['move research/B->A u1']],
+    ['listed under A, on unmanaged C: move naming C', { users, workspaces: { research: { members: ['u1'], guardrails: { A: [], C: ['u1'] } } } }, { research: { guardrails: { A: ['u1'] } } }, ['move research/C->A u1']],
+    ['on managed A, listed under none: unassign A', { users, workspaces: { research: { members: ['u1'], guardrails: { A: ['u1'] } } } }, { research: { guardrails: { A: [] } } }, ['unassign research/A u1']],
+    ['on unmanaged C, listed under none: untouched', { users, workspaces: { research: { members: ['u1'], guardrails: { A: [], C: ['u1'] } } } }, { research: { guardrails: { A: [] } } }, []],
+    [
+      'listed under A, added to the workspace in the same plan: add then assign',
+      { users, workspaces: { research: { members: [], guardrails: { A: [] } } } },
+      { research: { members: ['u1'], guardrails: { A: ['u1'] } } },
+      ['add research u1', 'assign research/A u1'],
+    ],
+    [
+      'same person in several workspaces: independent',
+      { users, workspaces: { research: { members: ['u1'], guardrails: { A: [] } }, platform: { members: ['u1'], guardrails: { A: ['u1'] } } } },
+      { research: { guardrails: { A: ['u1'] } }, platform: { guardrails: { A: [] } } },
+      ['unassign platform/A u1', 'assign research/A u1'],
+    ],
+    ['default workspace: any org member can be assigned', { users, workspaces: { default: { guardrails: { A: [] } } } }, { default: { guardrails: { A: ['u3'] } } }, ['assign default/A u3']],
+    ['already as desired: no changes', { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { A: ['u1'], B: ['u2'] } } } }, { research: { members: ['u1', 'u2'], guardrails: { A: ['u1'], B: ['u2'] } } }, []],
+  ])('%s', (_, org, desired, expected) => {
+    expect(planOf(org, desired).changes.map(compact)).toEqual(expected);
+  });
+});
+
+describe('planner: hands-off rules', () => {
+  it('keeps protected members and says so', () => {
+    const result = planOf(
+      { users, workspaces: { research: { members: ['u1', 'u2', 'u3'], guardrails: { A: ['u2'] } } } },
+      { research: { members: ['u1'], protected: ['u2'], guardrails: { A: [] } } },
+    );
+    expect(result.changes.map(compact)).toEqual(['remove research u3']);
+    expect(result.kept.map((k) => `${k.reason} ${k.guardrailName ?? 'membership'} ${k.userId}`)).toEqual([
+      'protected membership u2',
+      'protected A u2',
+    ]);
+  });
+
+  it('prune: false adds and assigns only, listing the extra members as kept', () => {
+    const result = planOf(
+      { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { A: ['u2'] } } } },
+      { research: { members: ['u1', 'u3'], prune: false, guardrails: { A: { members: ['u1'], prune: false } } } },
+    );
+    expect(result.changes.map(compact)).toEqual(['add research u3', 'assign research/A u1']);
+    expect(result.kept.map((k) => `${k.reason} ${k.guardrailName ?? 'membership'} ${k.userId}`)).toEqual([
+      'not-in-file membership u2',
+      'not-in-file A u2',
+    ]);
+  });
+});
+
+describe('planner: output', () => {
+  const org: OrgSpec = {
+    users,
+    workspaces: {
+      research: { members: ['u1', 'u2'], guardrails: { A: ['u1'], B: ['u2'] } },
+      platform: { members: ['u3'], guardrails: { A: [] } },
+    },
+  };
+  const desired: Record<string, DesiredSpec> = {
+    research: { members: ['u1', 'u3', 'u4'], guardrails: { A: ['u3', 'u4'], B: ['u1'] } },
+    platform: { members: ['u3', 'u4'], guardrails: { A: ['u3'] } },
+  };
+
+  it('orders changes by workspace, then apply order, then guardrail and member', () => {
+    expect(planOf(org, desired).changes.map(compact)).toEqual([
+      'add platform u4',
+      'assign platform/A u3',
+      'add research u3',
+      'add research u4',
+      'assign research/A u3',
+      'assign research/A u4',
+      'move research/A->B u1',
+      'unassign research/B u2',
+      'remove research u2',
+    ]);
+  });
+
+  it('is deterministic and counts every kind', () => {
+    const first = planOf(org, desired);
+    expect(planOf(org, desired)).toEqual(first);
+    expect(first.summary).toEqual({ add: 3, remove: 1, assign: 3, unassign: 1, move: 1, workspaces: 2, total: 9 });
+  });
+
+  it('records the group that brought a member in', () => {
+    const result = planOf({ users, workspaces: { research: { members: [] } } }, { research: { members: ['u1'], via: { u1: 'ml-team' } } });
+    expect(result.changes[0]).toMatchObject({ kind: 'add-member', userId: 'u1', via: 'ml-team', email: 'u1@corp.example' });
+  });
+
+  it('fingerprints every resource it read', () => {
+    const result = planOf(org, desired);
+    expect(result.resources.map((r) => `${r.type} ${r.id} ${r.userIds.join(',')}`)).toEqual([
+      'workspace ws-research u1,u2',
+      'guardrail g-research-A u1',
+      'guardrail g-research-B u2',
+      'guardrail g-research-default ',
+      'workspace ws-platform u3',
+      'guardrail g-platform-A ',
+      'guardrail g-platform-default ',
+    ]);
+    expect(new Set(result.resources.map((r) => r.fingerprint)).size).toBe(5);
+  });
+});

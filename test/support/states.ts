@@ -1,0 +1,70 @@
+/**
+ * Compact builders of observed and desired states for planner tests.
+ * Users are ids like `u1`; their email is `u1@corp.example`.
+ * Workspace `ws-SLUG`, guardrail `g-SLUG-NAME`, default guardrail `g-SLUG-default`.
+ */
+import { DEFAULT_SAFETY, type SafetyLimits } from '../../src/config/types.js';
+import type { Desired, DesiredWorkspace, MemberSource } from '../../src/plan/desired.js';
+import type { Observed, ObservedWorkspace } from '../../src/providers/observe.js';
+
+export interface OrgSpec {
+  users: string[];
+  workspaces: Record<string, { members?: string[]; guardrails?: Record<string, string[]> }>;
+}
+
+export function observedOf(spec: OrgSpec): Observed {
+  const orgMembers = new Map(
+    spec.users.map((userId) => [userId, { userId, email: `${userId}@corp.example`, firstName: null, lastName: null, role: 'org:member' }]),
+  );
+  const workspacesByKey = new Map<string, ObservedWorkspace | undefined>();
+  for (const [slug, w] of Object.entries(spec.workspaces)) {
+    const isDefault = slug === 'default';
+    const guardrails = new Map();
+    const defaultId = `g-${slug}-default`;
+    guardrails.set(defaultId, { info: { id: defaultId, name: 'Default', workspaceId: `ws-${slug}` }, members: new Set<string>() });
+    for (const [name, members] of Object.entries(w.guardrails ?? {})) {
+      const id = `g-${slug}-${name}`;
+      guardrails.set(id, { info: { id, name, workspaceId: `ws-${slug}` }, members: new Set(members) });
+    }
+    workspacesByKey.set(slug, {
+      info: { id: `ws-${slug}`, slug, name: slug, defaultGuardrailId: defaultId },
+      isDefault,
+      members: new Set(isDefault ? spec.users : (w.members ?? [])),
+      guardrails,
+    });
+  }
+  return { orgMembers, workspacesByKey, foreignGuardrails: new Map() };
+}
+
+export interface DesiredSpec {
+  members?: string[];
+  guardrails?: Record<string, string[] | { members: string[]; prune?: boolean }>;
+  prune?: boolean;
+  protected?: string[];
+  safety?: Partial<SafetyLimits>;
+  via?: Record<string, string>;
+}
+
+export function desiredOf(observed: Observed, spec: Record<string, DesiredSpec>): Desired {
+  const workspaces: DesiredWorkspace[] = Object.entries(spec).map(([slug, d]) => {
+    const live = observed.workspacesByKey.get(slug)!;
+    const sources = (ids: string[]) => new Map<string, MemberSource>(ids.map((id) => [id, d.via?.[id] ? { via: d.via[id] } : {}]));
+    const guardrails = new Map(
+      Object.entries(d.guardrails ?? {}).map(([name, g]) => {
+        const { members, prune = true } = Array.isArray(g) ? { members: g } : g;
+        const info = live.guardrails.get(`g-${slug}-${name}`)!.info;
+        return [info.id, { info, members: sources(members), prune, allowEmpty: false }];
+      }),
+    );
+    return {
+      info: live.info,
+      members: d.members && sources(d.members),
+      prune: d.prune ?? true,
+      allowEmpty: false,
+      protected: new Set(d.protected ?? []),
+      safety: { ...DEFAULT_SAFETY, ...d.safety },
+      guardrails,
+    };
+  });
+  return { workspaces };
+}
