@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAFETY } from '../src/config/types.js';
+import { plan } from '../src/plan/plan.js';
+import { assertSafe, safetyViolations, UnsafePlanError } from '../src/plan/safety.js';
+import { desiredOf, observedOf, type DesiredSpec } from './support/states.js';
+
+const users = Array.from({ length: 100 }, (_, i) => `u${i}`);
+const planFor = (live: string[], wanted: string[], extra: Partial<DesiredSpec> = {}, guardrail?: { live: string[]; wanted: string[] }) => {
+  const observed = observedOf({
+    users,
+    workspaces: { research: { members: live, guardrails: guardrail ? { A: guardrail.live } : {} } },
+  });
+  return plan(desiredOf(observed, { research: { members: wanted, ...(guardrail && { guardrails: { A: guardrail.wanted } }), ...extra } }), observed);
+};
+
+describe('assertSafe', () => {
+  it('refuses removing 30 of 100 members, naming the resource, count, percentage and limit', () => {
+    const p = planFor(users, users.slice(30));
+    expect(() => assertSafe(p, DEFAULT_SAFETY)).toThrow(UnsafePlanError);
+    const [violation] = safetyViolations(p, DEFAULT_SAFETY);
+    expect(violation!.resource).toBe('workspace research');
+    expect(violation!.message).toContain('removes 30 of 100 members (30.0%)');
+    expect(violation!.message).toContain('25%');
+  });
+
+  it('lets 25 of 100 through, and small resources past the percentage', () => {
+    expect(() => assertSafe(planFor(users, users.slice(25)), DEFAULT_SAFETY)).not.toThrow();
+    expect(() => assertSafe(planFor(users.slice(0, 9), users.slice(0, 4)), DEFAULT_SAFETY)).not.toThrow();
+  });
+
+  it('honours a per-workspace override', () => {
+    const p = planFor(users, users.slice(30), { safety: { maxRemovalPercent: 50 } });
+    expect(() => assertSafe(p, DEFAULT_SAFETY)).not.toThrow();
+  });
+
+  it('counts unassigns against a guardrail', () => {
+    const p = planFor(users, users, {}, { live: users.slice(0, 20), wanted: users.slice(0, 10) });
+    expect(safetyViolations(p, DEFAULT_SAFETY).map((v) => v.resource)).toEqual(['guardrail A (workspace research)']);
+  });
+
+  it('refuses emptying a resource, even a small one', () => {
+    const p = planFor(users.slice(0, 3), [], {}, undefined);
+    expect(safetyViolations(p, DEFAULT_SAFETY).map((v) => v.message)).toEqual([expect.stringContaining('leaving it empty')]);
+  });
+
+  it('limits total removals with max_removals', () => {
+    const p = planFor(users, users.slice(5));
+    expect(() => assertSafe(p, { ...DEFAULT_SAFETY, maxRemovals: 4 })).toThrow(/5 removals and unassigns; the limit is max_removals 4/);
+    expect(() => assertSafe(p, { ...DEFAULT_SAFETY, maxRemovals: 5 })).not.toThrow();
+  });
+
+  it('does not count moves as removals', () => {
+    const observed = observedOf({ users, workspaces: { research: { members: users, guardrails: { A: users.slice(0, 50), B: [] } } } });
+    const p = plan(desiredOf(observed, { research: { guardrails: { A: [], B: users.slice(0, 50) } } }), observed);
+    expect(p.summary.move).toBe(50);
+    expect(() => assertSafe(p, DEFAULT_SAFETY)).not.toThrow();
+  });
+});
