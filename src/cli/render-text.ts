@@ -5,7 +5,8 @@ import { describeChange, describeKept, groupPlan, summaryLine } from './group-pl
 export type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
 export const plainPaint: Paint = (_style, text) => text;
-export const colourPaint: Paint = (style, text) => styleText(style, text);
+// Whether to colour is decided by the caller (TTY, NO_COLOR), not by styleText's own stream check.
+export const colourPaint: Paint = (style, text) => styleText(style, text, { validateStream: false });
 
 const SIGN_STYLE = { '+': 'green', '-': 'red', '~': 'yellow' } as const;
 
