@@ -1,0 +1,169 @@
+/**
+ * The API's routes: each one parses its input, calls the store and
+ * serializes the answer. Patterns are written as in api.md; `{id}` matches
+ * one path segment.
+ */
+import { badRequest } from './errors.js';
+import { paginate, parsePage } from './pagination.js';
+import type { SimulatorStore } from './store.js';
+import {
+  guardrailJson,
+  keyAssignmentJson,
+  memberAssignmentJson,
+  orgMemberJson,
+  workspaceJson,
+  workspaceMemberJson,
+} from './wire.js';
+
+/** The array a bulk write carries, by route. */
+export type BatchField = 'user_ids' | 'member_user_ids' | 'key_hashes';
+
+export interface RouteInput {
+  store: SimulatorStore;
+  /** Values of the `{id}` segments, decoded. */
+  params: string[];
+  query: URLSearchParams;
+  /** The validated batch of a write route. */
+  batch: string[];
+  recordViolation(message: string): void;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  pattern: string;
+  /** `${method} ${pattern}`: the key of `stats.byRoute`. */
+  key: string;
+  batchField?: BatchField;
+  handle(input: RouteInput): unknown;
+}
+
+function route(method: Route['method'], pattern: string, handle: Route['handle'], batchField?: BatchField): Route {
+  return { method, pattern, key: `${method} ${pattern}`, handle, ...(batchField ? { batchField } : {}) };
+}
+
+function param(input: RouteInput, index: number): string {
+  return input.params[index] ?? '';
+}
+
+export const ROUTES: readonly Route[] = [
+  route('GET', '/organization/members', ({ store, query }) => paginate(store.listOrgMembers(), parsePage(query), orgMemberJson)),
+
+  route('GET', '/workspaces', ({ store, query }) => paginate(store.listWorkspaces(), parsePage(query), workspaceJson)),
+  route('GET', '/workspaces/{id}', (input) => ({ data: workspaceJson(input.store.requireWorkspace(param(input, 0))) })),
+  route('GET', '/workspaces/{id}/members', (input) => {
+    const members = input.store.listWorkspaceMembers(param(input, 0));
+    return paginate(members, parsePage(input.query), workspaceMemberJson);
+  }),
+  route(
+    'POST',
+    '/workspaces/{id}/members/add',
+    (input) => {
+      const created = input.store.addWorkspaceMembers(param(input, 0), input.batch);
+      return { added_count: created.length, data: created.map(workspaceMemberJson) };
+    },
+    'user_ids',
+  ),
+  route(
+    'POST',
+    '/workspaces/{id}/members/remove',
+    (input) => {
+      const result = input.store.removeWorkspaceMembers(param(input, 0), input.batch);
+      for (const orphan of result.orphaned) {
+        input.recordViolation(
+          `removed ${input.store.describeUser(orphan.userId)} from workspace ${orphan.workspace.slug} while assigned to guardrail ${orphan.guardrail.name}`,
+        );
+      }
+      return { removed_count: result.removed.length };
+    },
+    'user_ids',
+  ),
+
+  route('GET', '/guardrails', ({ store, query }) => {
+    const page = parsePage(query);
+    const workspaceId = query.get('workspace_id');
+    return paginate(store.listGuardrails(workspaceId ?? undefined), page, guardrailJson);
+  }),
+  route('GET', '/guardrails/assignments/members', ({ store, query }) =>
+    paginate(store.listAllAssignments(), parsePage(query), (assignment) => memberAssignmentJson(assignment, store.organizationId)),
+  ),
+  route('GET', '/guardrails/assignments/keys', ({ store, query }) =>
+    paginate(store.listAllKeyAssignments(), parsePage(query), (assignment) => keyAssignmentJson(assignment, store)),
+  ),
+  route('GET', '/guardrails/{id}', (input) => ({ data: guardrailJson(input.store.requireGuardrail(param(input, 0))) })),
+  route('GET', '/guardrails/{id}/assignments/members', (input) => {
+    const { store } = input;
+    const assignments = store.listAssignments(param(input, 0));
+    return paginate(assignments, parsePage(input.query), (assignment) => memberAssignmentJson(assignment, store.organizationId));
+  }),
+  route(
+    'POST',
+    '/guardrails/{id}/assignments/members',
+    (input) => ({ assigned_count: input.store.assignMembers(param(input, 0), input.batch).assigned }),
+    'member_user_ids',
+  ),
+  route(
+    'POST',
+    '/guardrails/{id}/assignments/members/remove',
+    (input) => ({ unassigned_count: input.store.unassignMembers(param(input, 0), input.batch) }),
+    'member_user_ids',
+  ),
+  route('GET', '/guardrails/{id}/assignments/keys', (input) => {
+    const { store } = input;
+    const assignments = store.listKeyAssignments(param(input, 0));
+    return paginate(assignments, parsePage(input.query), (assignment) => keyAssignmentJson(assignment, store));
+  }),
+  route(
+    'POST',
+    '/guardrails/{id}/assignments/keys',
+    (input) => ({ assigned_count: input.store.assignKeys(param(input, 0), input.batch) }),
+    'key_hashes',
+  ),
+  route(
+    'POST',
+    '/guardrails/{id}/assignments/keys/remove',
+    (input) => ({ unassigned_count: input.store.unassignKeys(param(input, 0), input.batch) }),
+    'key_hashes',
+  ),
+];
+
+const COMPILED = ROUTES.map((candidate) => ({ route: candidate, segments: candidate.pattern.split('/').filter(Boolean) }));
+
+/** The route for a method and a path relative to `/api/v1`; literal segments win over `{id}`. */
+export function matchRoute(method: string, path: string): { route: Route; params: string[] } | undefined {
+  const segments = path.split('/').filter(Boolean);
+  let best: { route: Route; params: string[]; literals: number } | undefined;
+  for (const { route: candidate, segments: pattern } of COMPILED) {
+    if (candidate.method !== method || pattern.length !== segments.length) continue;
+    const params: string[] = [];
+    let literals = 0;
+    let matches = true;
+    for (let index = 0; index < pattern.length && matches; index += 1) {
+      const expected = pattern[index] as string;
+      const actual = segments[index] as string;
+      if (expected === '{id}') params.push(safeDecode(actual));
+      else if (expected === actual) literals += 1;
+      else matches = false;
+    }
+    if (matches && (best === undefined || literals > best.literals)) best = { route: candidate, params, literals };
+  }
+  return best === undefined ? undefined : { route: best.route, params: best.params };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The batch of a write body: `{ "<field>": [strings] }`, else 400. */
+export function readBatch(body: unknown, field: BatchField): string[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest(`Request body must be a JSON object with a "${field}" array`);
+  }
+  const value = (body as Record<string, unknown>)[field];
+  if (!Array.isArray(value)) throw badRequest(`"${field}" is required and must be an array of strings`, null, { field });
+  if (value.some((entry) => typeof entry !== 'string' || entry.length === 0)) throw badRequest(`"${field}" must contain only non-empty strings`, null, { field });
+  return value as string[];
+}

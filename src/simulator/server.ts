@@ -1,0 +1,299 @@
+/**
+ * The simulated ModelGates management API over real HTTP (node:http, bound
+ * to 127.0.0.1), for the provider and CLI tests, the demo and benchmarks.
+ *
+ * Per request: count it, draw its fault, read the body, wait `latencyMs`,
+ * then answer the fault or check the key, route, validate and call the store.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { SimulatorError, errorBody } from './errors.js';
+import { exampleState } from './example-org.js';
+import { FaultInjector } from './faults.js';
+import type { FaultDecision, FaultRates } from './faults.js';
+import { matchRoute, readBatch } from './routes.js';
+import type { Route } from './routes.js';
+import type { SimulatorState } from './state.js';
+import { SimulatorStats } from './stats.js';
+import type { WriteLogEntry } from './stats.js';
+import { SimulatorStore } from './store.js';
+
+export const DEFAULT_API_KEY = 'sim-management-key';
+export const API_PREFIX = '/api/v1';
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const DEFAULT_FAULT_SEED = 1;
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+export interface SimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The organization to serve; the built-in example org when absent. */
+  state?: SimulatorState;
+  /** The management key clients must send as `Authorization: Bearer <key>`. */
+  apiKey?: string;
+  /** Delay added to every answer, in milliseconds. */
+  latencyMs?: number;
+  faults?: FaultRates;
+  /** Seed of the fault PRNG. */
+  seed?: number;
+  /** Bulk writes with more ids than this are refused with 413. */
+  maxBatch?: number;
+  /** `Retry-After` of injected 429 answers (also sent as `retry-after-ms`). Default 1. */
+  retryAfterSeconds?: number;
+}
+
+export interface RunningSimulator {
+  /** Base URL including the prefix, e.g. `http://127.0.0.1:40123/api/v1`. */
+  url: string;
+  port: number;
+  apiKey: string;
+  store: SimulatorStore;
+  stats: SimulatorStats;
+  /** Stops listening and drops open connections; safe to call twice. */
+  close(): Promise<void>;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Starts the simulator; resolves once it listens. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const latencyMs = options.latencyMs ?? 0;
+  const retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  if (!(latencyMs >= 0)) throw new Error(`latencyMs must be 0 or more, got ${latencyMs}`);
+  if (!(retryAfterSeconds >= 0)) throw new Error(`retryAfterSeconds must be 0 or more, got ${retryAfterSeconds}`);
+  if (options.maxBatch !== undefined && !(Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) {
+    throw new Error(`maxBatch must be a positive integer, got ${options.maxBatch}`);
+  }
+  const store = new SimulatorStore(options.state ?? exampleState());
+  const stats = new SimulatorStats();
+  const faults = new FaultInjector(options.faults ?? {}, options.seed ?? DEFAULT_FAULT_SEED);
+  const delays = new DelayTimers();
+
+  const server = createServer((request, response) => {
+    void serve(request, response).catch((error: unknown) => {
+      if (!response.headersSent && !response.destroyed) {
+        send(response, { status: 500, body: errorBody(500, `simulator bug: ${(error as Error).message}`) });
+      }
+    });
+  });
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://simulator.invalid');
+    const underPrefix = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
+    const matched = underPrefix ? matchRoute(method, url.pathname.slice(API_PREFIX.length)) : undefined;
+
+    stats.requests += 1;
+    const seq = stats.requests;
+    const routeKey = matched?.route.key ?? 'unmatched';
+    stats.byRoute[routeKey] = (stats.byRoute[routeKey] ?? 0) + 1;
+    stats.inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    let logEntry: WriteLogEntry | undefined;
+    if (matched?.route.batchField !== undefined) {
+      stats.writes += 1;
+      logEntry = { seq, method, path: url.pathname, route: routeKey, status: 0, startedAt, endedAt: startedAt };
+      stats.log.push(logEntry);
+    }
+    response.on('close', () => {
+      stats.inFlight -= 1;
+      if (logEntry !== undefined) {
+        logEntry.endedAt = performance.now();
+        logEntry.status = response.headersSent ? response.statusCode : 0;
+      }
+    });
+    const fault = faults.draw();
+
+    const body = await readBody(request);
+    if (logEntry !== undefined && matched !== undefined) describeBatch(logEntry, matched.route, body.value);
+    await delays.sleep(latencyMs);
+    if (response.destroyed) return;
+
+    if (fault.kind !== 'none') recordFault(fault, logEntry);
+    if (fault.kind === 'status') {
+      const headers: Record<string, string> =
+        fault.status === 429 ? { 'retry-after': String(retryAfterSeconds), 'retry-after-ms': String(retryAfterSeconds * 1000) } : {};
+      send(response, { status: fault.status, body: errorBody(fault.status, faultMessage(fault.status)), headers });
+      return;
+    }
+    if (fault.kind === 'reset' && fault.when === 'before') {
+      request.socket.destroy();
+      return;
+    }
+    const answer = answerRequest(request, url, matched, underPrefix, body);
+    if (fault.kind === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    send(response, answer);
+  }
+
+  function recordFault(fault: Exclude<FaultDecision, { kind: 'none' }>, logEntry: WriteLogEntry | undefined): void {
+    const name = fault.kind === 'status' ? String(fault.status) : `reset-${fault.when}`;
+    stats.faultsInjected += 1;
+    stats.faultsByKind[name] = (stats.faultsByKind[name] ?? 0) + 1;
+    if (logEntry !== undefined) logEntry.fault = name;
+  }
+
+  function answerRequest(
+    request: IncomingMessage,
+    url: URL,
+    matched: { route: Route; params: string[] } | undefined,
+    underPrefix: boolean,
+    body: ReadBody,
+  ): Answer {
+    try {
+      if (!underPrefix) throw new SimulatorError(404, `No route for ${request.method} ${url.pathname}`);
+      checkKey(request.headers.authorization, apiKey);
+      if (matched === undefined) throw new SimulatorError(404, `No route for ${request.method} ${url.pathname}`);
+      const { route, params } = matched;
+      let batch: string[] = [];
+      if (route.batchField !== undefined) {
+        if (body.tooLarge) throw new SimulatorError(413, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+        if (body.invalid) throw new SimulatorError(400, 'Request body is not valid JSON');
+        batch = readBatch(body.value, route.batchField);
+        if (options.maxBatch !== undefined && batch.length > options.maxBatch) {
+          throw new SimulatorError(413, `Too many ids in one request: ${batch.length}, at most ${options.maxBatch}`, {
+            metadata: { max_batch: options.maxBatch, received: batch.length },
+          });
+        }
+      }
+      const result = route.handle({
+        store,
+        params,
+        query: url.searchParams,
+        batch,
+        recordViolation: (message) => stats.violations.push(message),
+      });
+      return { status: 200, body: result };
+    } catch (error) {
+      if (error instanceof SimulatorError) {
+        return { status: error.status, body: errorBody(error.status, error.message, error.userId, error.metadata) };
+      }
+      throw error;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      delays.releaseAll();
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  return { url: `http://127.0.0.1:${port}${API_PREFIX}`, port, apiKey, store, stats, close };
+}
+
+function checkKey(header: string | undefined, apiKey: string): void {
+  if (header === undefined || header.trim() === '') {
+    throw new SimulatorError(401, 'Missing Authorization header: a management key is required (Authorization: Bearer <key>)');
+  }
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (match === null || match[1] !== apiKey) throw new SimulatorError(401, 'Invalid management key');
+}
+
+function faultMessage(status: number): string {
+  switch (status) {
+    case 408:
+      return 'Request timeout (injected fault)';
+    case 429:
+      return 'Rate limit exceeded (injected fault)';
+    case 502:
+      return 'Bad gateway (injected fault)';
+    case 503:
+      return 'Service unavailable (injected fault)';
+    case 504:
+      return 'Gateway timeout (injected fault)';
+    default:
+      return 'Internal server error (injected fault)';
+  }
+}
+
+function describeBatch(entry: WriteLogEntry, route: Route, body: unknown): void {
+  if (typeof body !== 'object' || body === null || route.batchField === undefined) return;
+  const ids = (body as Record<string, unknown>)[route.batchField];
+  if (!Array.isArray(ids)) return;
+  const strings = ids.filter((id): id is string => typeof id === 'string');
+  if (route.batchField === 'key_hashes') entry.keyHashes = strings;
+  else entry.userIds = strings;
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+  const text = JSON.stringify(answer.body);
+  response.writeHead(answer.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...answer.headers,
+  });
+  response.end(text);
+}
+
+interface ReadBody {
+  value: unknown;
+  invalid: boolean;
+  tooLarge: boolean;
+}
+
+async function readBody(request: IncomingMessage): Promise<ReadBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(buffer);
+  }
+  if (tooLarge) return { value: undefined, invalid: false, tooLarge };
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return { value: undefined, invalid: true, tooLarge };
+  try {
+    return { value: JSON.parse(text) as unknown, invalid: false, tooLarge };
+  } catch {
+    return { value: undefined, invalid: true, tooLarge };
+  }
+}
+
+/** Latency timers that `close()` can release at once, so shutdown never waits on them. */
+class DelayTimers {
+  private readonly pending = new Map<NodeJS.Timeout, () => void>();
+
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        resolve();
+      }, ms);
+      this.pending.set(timer, resolve);
+    });
+  }
+
+  releaseAll(): void {
+    for (const [timer, resolve] of this.pending) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.pending.clear();
+  }
+}
