@@ -1,0 +1,118 @@
+/** Refused batches, oversized batches and a soak under faults: apply converges, loses nothing, adds nothing. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateOrg, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
+
+const uid = (i: number) => `user_gen${String(i).padStart(6, '0')}`;
+const email = (i: number) => `member${i}@corp.example`;
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+let simulator: RunningSimulator | undefined;
+afterEach(async () => {
+  await simulator?.close();
+  simulator = undefined;
+});
+
+async function org(members: number, options: Parameters<typeof startSimulator>[0] = {}) {
+  simulator = await startSimulator({
+    port: 0,
+    state: generateOrg({ members, workspaces: 2, guardrailsPerWorkspace: 2, membershipsPerWorkspace: 0, assignedShare: 0, seed: 1 }),
+    ...options,
+  });
+  return simulator;
+}
+
+describe('refused batches', () => {
+  it('reports a member with active keys by name and applies the rest of the batch', async () => {
+    const sim = await org(20);
+    for (let i = 1; i <= 10; i++) sim.store.addWorkspaceMember('ws-001', uid(i));
+    sim.store.setActiveApiKeys('ws-001', uid(4), true);
+    sim.store.setScimManaged(uid(6), true);
+    const cwd = workdir({ 'gatesync.yaml': `version: 1\nworkspaces:\n  ws-001:\n    members: [${[1, 2, 3, 7, 8, 9, 10, 11].map(email).join(', ')}]\n` });
+    const env = simulatorEnv(sim);
+
+    const first = await runGatesync(['apply', '--yes'], { cwd, env });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(new RegExp(`refused: ${email(4)} \\(${uid(4)}\\) — .*active API keys`));
+    expect(first.stdout).toMatch(new RegExp(`refused: ${email(6)} \\(${uid(6)}\\) — .*SCIM`));
+    expect(first.stdout).toContain('Apply incomplete');
+    expect(sim.store.isWorkspaceMember('ws-001', uid(5))).toBe(false);
+    expect(sim.store.isWorkspaceMember('ws-001', uid(11))).toBe(true);
+    expect(sim.store.isWorkspaceMember('ws-001', uid(4))).toBe(true);
+
+    sim.store.setActiveApiKeys('ws-001', uid(4), false);
+    sim.store.setScimManaged(uid(6), false);
+    expect((await runGatesync(['apply', '--yes'], { cwd, env })).code).toBe(0);
+    expect((await runGatesync(['plan', '--detailed-exitcode'], { cwd, env })).code).toBe(0);
+  });
+
+  it('splits a batch the API finds too large (413) and applies every half', async () => {
+    const sim = await org(200, { maxBatch: 30 });
+    const cwd = workdir({ 'gatesync.yaml': `version: 1\nworkspaces:\n  ws-001:\n    members: [${range(1, 100).map(email).join(', ')}]\n` });
+    const applied = await runGatesync(['apply', '--yes'], { cwd, env: simulatorEnv(sim) });
+    expect(applied.code).toBe(0);
+    expect(sim.store.snapshot().workspaceMembers[sim.store.findWorkspace('ws-001')!.id]).toHaveLength(100);
+    // 100 → 2×50 → 4×25: one refused call, two refused halves, four accepted quarters.
+    expect(sim.stats.log.map((w) => w.status)).toEqual([413, 413, 200, 200, 413, 200, 200]);
+  });
+});
+
+describe('soak', () => {
+  it('applies over 5,000 changes with ~20 % of requests faulted, exactly, and re-plans to nothing', async () => {
+    const sim = await org(4_000, {
+      faults: { 429: 0.06, 502: 0.04, 503: 0.04, 504: 0.02, reset: 0.04 },
+      seed: 42,
+      retryAfterSeconds: 0,
+    });
+    for (let i = 1; i <= 1_500; i++) sim.store.addWorkspaceMember('ws-002', uid(i));
+    const g1 = sim.store.guardrailByName('ws-002', 'Guardrail 1').id;
+    for (let i = 1; i <= 600; i++) sim.store.assign(g1, uid(i));
+    const ws1 = range(1, 3_000);
+    const ws2 = range(301, 1_800);
+    const config = [
+      'version: 1',
+      'safety: { max_removal_percent: 100 }',
+      'workspaces:',
+      '  ws-001:',
+      `    members: [${ws1.map(email).join(', ')}]`,
+      '    guardrails:',
+      `      Guardrail 1: [${ws1.slice(0, 1_000).map(email).join(', ')}]`,
+      `      Guardrail 2: [${ws1.slice(1_000, 1_500).map(email).join(', ')}]`,
+      '  ws-002:',
+      `    members: [${ws2.map(email).join(', ')}]`,
+      '    guardrails:',
+      `      Guardrail 1: [${ws2.slice(0, 200).map(email).join(', ')}]`,
+      `      Guardrail 2: [${ws2.slice(200, 700).map(email).join(', ')}]`,
+    ].join('\n');
+    const cwd = workdir({ 'gatesync.yaml': config });
+    const env = simulatorEnv(sim);
+    const planned = await runGatesync(['plan', '--format', 'json'], { cwd, env });
+    const summary = JSON.parse(planned.stdout).summary;
+    expect(summary.total).toBeGreaterThanOrEqual(5_000);
+    sim.stats.reset();
+
+    const started = performance.now();
+    const applied = await runGatesync(['apply', '--yes', '--max-retries', '12'], { cwd, env });
+    const seconds = (performance.now() - started) / 1000;
+    const faultShare = sim.stats.faultsInjected / sim.stats.requests;
+    console.log(
+      `soak: ${summary.total} changes, ${sim.stats.requests} requests, ${sim.stats.faultsInjected} faulted (${(faultShare * 100).toFixed(1)} %: ${JSON.stringify(sim.stats.faultsByKind)}), ${seconds.toFixed(2)} s, exit ${applied.code}`,
+    );
+    expect(applied.code).toBe(0);
+    expect(faultShare).toBeGreaterThan(0.12);
+
+    const snapshot = sim.store.snapshot();
+    const id = (slug: string) => sim.store.findWorkspace(slug)!.id;
+    const g = (slug: string, name: string) => sim.store.guardrailByName(slug, name).id;
+    expect(snapshot.workspaceMembers[id('ws-001')]).toEqual(ws1.map(uid).sort());
+    expect(snapshot.workspaceMembers[id('ws-002')]).toEqual(ws2.map(uid).sort());
+    expect(snapshot.assignments[g('ws-001', 'Guardrail 1')]).toEqual(ws1.slice(0, 1_000).map(uid).sort());
+    expect(snapshot.assignments[g('ws-001', 'Guardrail 2')]).toEqual(ws1.slice(1_000, 1_500).map(uid).sort());
+    expect(snapshot.assignments[g('ws-002', 'Guardrail 1')]).toEqual(ws2.slice(0, 200).map(uid).sort());
+    expect(snapshot.assignments[g('ws-002', 'Guardrail 2')]).toEqual(ws2.slice(200, 700).map(uid).sort());
+    expect(sim.stats.violations).toEqual([]);
+
+    const again = await runGatesync(['plan', '--detailed-exitcode'], { cwd, env });
+    expect(again.code).toBe(0);
+  }, 120_000);
+});
