@@ -132,7 +132,7 @@ workspaces:
     expect(writes.length).toBeGreaterThan(10);
     const workspaceOf = (path: string) => {
       const guardrail = /\/guardrails\/([^/]+)\//.exec(path)?.[1];
-      if (guardrail) return sim.store.findGuardrail(guardrail)!.workspace_id;
+      if (guardrail) return sim.store.findGuardrail(guardrail)!.workspaceId;
       return /\/workspaces\/([^/]+)\//.exec(path)![1];
     };
     const kindOf = (path: string) =>
