@@ -31,7 +31,7 @@ describe('refused batches', () => {
     const cwd = workdir({ 'gatesync.yaml': `version: 1\nworkspaces:\n  ws-001:\n    members: [${[1, 2, 3, 7, 8, 9, 10, 11].map(email).join(', ')}]\n` });
     const env = simulatorEnv(sim);
 
-    const first = await runGatesync(['apply', '--yes'], { cwd, env });
+    const first = await runGatesync(['apply', '--yes', '--allow-destructive'], { cwd, env });
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(new RegExp(`refused: ${email(4)} \\(${uid(4)}\\) — .*active API keys`));
     expect(first.stdout).toMatch(new RegExp(`refused: ${email(6)} \\(${uid(6)}\\) — .*SCIM`));
@@ -60,7 +60,7 @@ describe('refused batches', () => {
 describe('soak', () => {
   it('applies over 5,000 changes with ~20 % of requests faulted, exactly, and re-plans to nothing', async () => {
     const sim = await org(4_000, {
-      faults: { 429: 0.06, 502: 0.04, 503: 0.04, 504: 0.02, reset: 0.04 },
+      faults: { 429: 0.07, 502: 0.04, 503: 0.05, 504: 0.03, reset: 0.04 },
       seed: 42,
       retryAfterSeconds: 0,
     });
@@ -99,7 +99,7 @@ describe('soak', () => {
       `soak: ${summary.total} changes, ${sim.stats.requests} requests, ${sim.stats.faultsInjected} faulted (${(faultShare * 100).toFixed(1)} %: ${JSON.stringify(sim.stats.faultsByKind)}), ${seconds.toFixed(2)} s, exit ${applied.code}`,
     );
     expect(applied.code).toBe(0);
-    expect(faultShare).toBeGreaterThan(0.12);
+    expect(faultShare).toBeGreaterThan(0.15);
 
     const snapshot = sim.store.snapshot();
     const id = (slug: string) => sim.store.findWorkspace(slug)!.id;

@@ -93,7 +93,7 @@ describe('empty input', () => {
     const env = simulatorEnv(sim);
     const empty = await runGatesync(['plan'], { cwd: workdir({ 'gatesync.yaml': 'version: 1\nworkspaces:\n  ws-001:\n    members: []\n' }), env });
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toMatch(/gatesync\.yaml:4:\d+: error: .*allow_empty/);
+    expect(empty.stderr).toMatch(/gatesync\.yaml:4:5: error: `members` is empty[^\n]*\n  hint: set `allow_empty: true`/);
     const nothing = await runGatesync(['plan'], { cwd: workdir({ 'gatesync.yaml': 'version: 1\nworkspaces: {}\n' }), env });
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('manages nothing');
