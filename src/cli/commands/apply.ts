@@ -46,7 +46,7 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
     io.stdout(renderApplyResult(result));
     return result.ok ? EXIT.ok : EXIT.error;
   } finally {
-    await (provider as { close?: () => Promise<void> }).close?.();
+    await provider.close();
   }
 }
 
