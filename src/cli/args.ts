@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from '../providers/api-client.js';
 import { DEFAULT_BATCH_SIZE } from '../apply/apply.js';
+import { suggest } from '../config/suggest.js';
 import { UsageError } from './errors.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'export', 'simulator', 'demo'] as const;
@@ -105,7 +106,10 @@ export function parseCliArgs(argv: string[]): Args {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') throw new UsageError('');
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    const near = suggest(command, [...COMMANDS]);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : ''}`);
+  }
   if (!['text', 'json', 'markdown'].includes(values.format!)) {
     throw new UsageError(`--format must be text, json or markdown, not ${JSON.stringify(values.format)}`);
   }
