@@ -120,7 +120,9 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
           );
         }
         guardrailOf.set(userId, { name: guardrail.name, ref: source.ref });
-        const isMember = members ? members.has(userId) : observedWorkspace.members.has(userId);
+        // With `prune: false`, live members the file does not list stay members, so they may be assigned.
+        const staying = !members || !config.prune ? observedWorkspace.members.has(userId) : false;
+        const isMember = members?.has(userId) || staying;
         if (!isMember && !observedWorkspace.isDefault) {
           error(
             source.ref.location,

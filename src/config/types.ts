@@ -30,6 +30,11 @@ export interface MemberRef {
   location: SourceLocation;
   /** Name of the group that brought this member in (outermost group first). */
   via?: string;
+  /**
+   * Where the list names that group (`- group:NAME`), when `via` is set.
+   * `location` is then where the member itself is written, inside `groups:`.
+   */
+  viaLocation?: SourceLocation;
 }
 
 export interface SafetyLimits {

@@ -1,0 +1,247 @@
+/**
+ * From the schema-checked file to `Config`: groups expanded, defaults
+ * applied, top-level `safety` and `protected` merged into each workspace,
+ * and the checks that need more than one entry at a time (a member under two
+ * guardrails, a guardrail member missing from `members`, empty lists, a file
+ * that manages nothing).
+ */
+import { DEFAULT_WORKSPACE_SLUG } from '../providers/provider.js';
+import { Diagnostics } from './diagnostics.js';
+import { MemberListExpander } from './groups.js';
+import { memberRefKey } from './member-refs.js';
+import type { RawConfig, RawGuardrail, RawSafety, RawWorkspace } from './raw-config.js';
+import {
+  DEFAULT_SAFETY,
+  type GuardrailConfig,
+  type LoadResult,
+  type MemberRef,
+  type SafetyLimits,
+  type SourceLocation,
+  type WorkspaceConfig,
+} from './types.js';
+import type { Locator, PathSegment } from './yaml-locations.js';
+
+export function buildConfig(raw: RawConfig, locator: Locator, hash: string): LoadResult {
+  const diagnostics = new Diagnostics();
+  const lists = new MemberListExpander(raw.groups, locator, diagnostics);
+  lists.checkGroups();
+  const context: WorkspaceContext = {
+    locator,
+    diagnostics,
+    lists,
+    protected: raw.protected === undefined ? [] : lists.expand(['protected'], raw.protected),
+    safety: mergeSafety(DEFAULT_SAFETY, raw.safety),
+  };
+  const workspaces = entriesInFileOrder(raw.workspaces, ['workspaces'], locator).map(([key, workspace]) =>
+    buildWorkspace(key, workspace, context),
+  );
+
+  lists.warnUnusedGroups();
+
+  const managesSomething = (workspace: WorkspaceConfig): boolean =>
+    workspace.members !== undefined || workspace.guardrails.length > 0;
+  if (!workspaces.some(managesSomething)) {
+    diagnostics.error(
+      locator.at(['workspaces'], 'key'),
+      'this file manages nothing: no workspace has `members` or `guardrails`',
+      'add `members:` to a workspace to manage its membership, or `guardrails:` to manage assignments',
+    );
+  } else {
+    for (const workspace of workspaces.filter((candidate) => !managesSomething(candidate))) {
+      diagnostics.warning(
+        workspace.location,
+        `workspace \`${workspace.key}\` manages nothing`,
+        'add `members:` or `guardrails:` under it, or remove it',
+      );
+    }
+  }
+
+  if (diagnostics.errors.length > 0) return { errors: diagnostics.errors, warnings: diagnostics.warnings };
+  return { config: { file: locator.file, version: 1, workspaces, hash }, errors: [], warnings: diagnostics.warnings };
+}
+
+interface WorkspaceContext {
+  locator: Locator;
+  diagnostics: Diagnostics;
+  lists: MemberListExpander;
+  /** Top-level `protected`, expanded. */
+  protected: MemberRef[];
+  /** Defaults merged with top-level `safety`. */
+  safety: SafetyLimits;
+}
+
+function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContext): WorkspaceConfig {
+  const { locator, diagnostics, lists } = context;
+  const path = ['workspaces', key];
+  const allowEmpty = raw.allow_empty ?? false;
+  let members: MemberRef[] | undefined;
+  let membersLocation: SourceLocation | undefined;
+  if (raw.members !== undefined) {
+    membersLocation = locator.at([...path, 'members'], 'key');
+    if (key === DEFAULT_WORKSPACE_SLUG) {
+      diagnostics.error(
+        membersLocation,
+        '`members` cannot be set on the default workspace: every organization member belongs to it',
+        'remove `members` here; the default workspace\'s `guardrails` can still be managed',
+      );
+    }
+    const errorsBefore = diagnostics.errors.length;
+    members = lists.expand([...path, 'members'], raw.members);
+    if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {
+      diagnostics.error(
+        membersLocation,
+        `${raw.members.length === 0 ? '`members` is empty' : '`members` lists only empty groups'}: ` +
+          `this would remove every member of workspace \`${key}\``,
+        'set `allow_empty: true` if that is intended; to leave membership unmanaged, remove `members`',
+      );
+    }
+  }
+
+  const guardrails = entriesInFileOrder(raw.guardrails ?? {}, [...path, 'guardrails'], locator).map(([name, guardrail]) =>
+    buildGuardrail(name, guardrail, [...path, 'guardrails', name], context),
+  );
+  checkOneGuardrailPerMember(key, guardrails, diagnostics);
+  if (members !== undefined && membersLocation !== undefined && (raw.prune ?? true)) {
+    checkGuardrailMembersBelong(key, members, membersLocation, guardrails, diagnostics);
+  }
+
+  const ownProtected = raw.protected === undefined ? [] : lists.expand([...path, 'protected'], raw.protected);
+  const workspace: WorkspaceConfig = {
+    key,
+    location: locator.at(path, 'key'),
+    guardrails,
+    prune: raw.prune ?? true,
+    allowEmpty,
+    protected: withoutRepeats([...context.protected, ...ownProtected]),
+    safety: mergeSafety(context.safety, raw.safety),
+  };
+  if (members !== undefined && membersLocation !== undefined) {
+    workspace.members = members;
+    workspace.membersLocation = membersLocation;
+  }
+  return workspace;
+}
+
+function buildGuardrail(
+  key: string,
+  raw: RawGuardrail,
+  path: readonly PathSegment[],
+  { locator, diagnostics, lists }: WorkspaceContext,
+): GuardrailConfig {
+  const longForm = !Array.isArray(raw);
+  const texts = longForm ? raw.members : raw;
+  const location = locator.at(path, 'key');
+  const errorsBefore = diagnostics.errors.length;
+  const members = lists.expand(longForm ? [...path, 'members'] : path, texts);
+  const allowEmpty = longForm ? (raw.allow_empty ?? false) : false;
+  if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {
+    diagnostics.error(
+      longForm ? locator.at([...path, 'members'], 'key') : location,
+      `guardrail \`${key}\` ${texts.length === 0 ? 'lists no members' : 'lists only empty groups'}: ` +
+        'this would unassign everyone from it',
+      longForm
+        ? 'set `allow_empty: true` if that is intended; to leave it unmanaged, remove the guardrail from the file'
+        : `if that is intended, write \`${key}: { members: [], allow_empty: true }\`; to leave it unmanaged, remove it from the file`,
+    );
+  }
+  return { key, location, members, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
+}
+
+/** A member has at most one direct guardrail per workspace. */
+function checkOneGuardrailPerMember(workspaceKey: string, guardrails: readonly GuardrailConfig[], diagnostics: Diagnostics): void {
+  const firstByMember = new Map<string, { guardrail: GuardrailConfig; member: MemberRef }>();
+  for (const guardrail of guardrails) {
+    for (const member of guardrail.members) {
+      const key = memberRefKey(member);
+      const first = firstByMember.get(key);
+      if (first === undefined) {
+        firstByMember.set(key, { guardrail, member });
+        continue;
+      }
+      diagnostics.error(
+        listPosition(member),
+        `\`${member.ref}\` is listed under two guardrails of workspace \`${workspaceKey}\`: ` +
+          `\`${first.guardrail.key}\` (${describePosition(first.member)}) and \`${guardrail.key}\` (${describePosition(member)})`,
+        'a member has at most one direct guardrail per workspace: keep one of the two',
+      );
+    }
+  }
+}
+
+/**
+ * Only workspace members can be assigned to the workspace's guardrails. When
+ * `members` lists the complete membership, a guardrail member missing from it
+ * is a mistake. The check is left to online resolution when the two lists
+ * name people differently (one by email, the other by user id) and when
+ * `prune: false` keeps members the list leaves out.
+ */
+function checkGuardrailMembersBelong(
+  workspaceKey: string,
+  members: readonly MemberRef[],
+  membersLocation: SourceLocation,
+  guardrails: readonly GuardrailConfig[],
+  diagnostics: Diagnostics,
+): void {
+  const listed = new Set(members.map(memberRefKey));
+  const kindsListed = new Set(members.map((member) => member.kind));
+  for (const guardrail of guardrails) {
+    for (const member of guardrail.members) {
+      if (listed.has(memberRefKey(member))) continue;
+      const decidable = [...kindsListed].every((kind) => kind === member.kind);
+      if (!decidable) continue;
+      diagnostics.error(
+        listPosition(member),
+        `\`${member.ref}\` is assigned to guardrail \`${guardrail.key}\` but is not in the \`members\` of workspace ` +
+          `\`${workspaceKey}\` (line ${membersLocation.line})`,
+        'only workspace members can be assigned to its guardrails: add them to `members`, or remove them here',
+      );
+    }
+  }
+}
+
+/** Where the list itself names the member: the `group:` entry when it came through a group. */
+function listPosition(member: MemberRef): SourceLocation {
+  return member.viaLocation ?? member.location;
+}
+
+function describePosition(member: MemberRef): string {
+  return member.via === undefined
+    ? `line ${member.location.line}`
+    : `line ${listPosition(member).line}, through \`group:${member.via}\``;
+}
+
+function withoutRepeats(members: readonly MemberRef[]): MemberRef[] {
+  const seen = new Set<string>();
+  return members.filter((member) => {
+    const key = memberRefKey(member);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function mergeSafety(base: SafetyLimits, raw: RawSafety | undefined): SafetyLimits {
+  const merged: SafetyLimits = {
+    maxRemovalPercent: raw?.max_removal_percent ?? base.maxRemovalPercent,
+    minExisting: raw?.min_existing ?? base.minExisting,
+  };
+  const maxRemovals = raw?.max_removals ?? base.maxRemovals;
+  if (maxRemovals !== undefined) merged.maxRemovals = maxRemovals;
+  return merged;
+}
+
+/**
+ * A mapping's entries in the order the file writes them (a JS object would
+ * put keys that look like numbers first), so "first" and "second" in
+ * messages mean what the reader sees.
+ */
+function entriesInFileOrder<T>(
+  record: Readonly<Record<string, T>>,
+  path: readonly PathSegment[],
+  locator: Locator,
+): [string, T][] {
+  return Object.entries(record)
+    .map(([key, value]) => ({ key, value, at: locator.at([...path, key], 'key') }))
+    .sort((a, b) => a.at.line - b.at.line || a.at.col - b.at.col)
+    .map(({ key, value }) => [key, value]);
+}

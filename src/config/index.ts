@@ -1,0 +1,7 @@
+/** The config layer: YAML text in, a validated and normalized `Config` (or located diagnostics) out. */
+export { loadConfig } from './load-config.js';
+export { readConfig } from './read-config.js';
+export { formatDiagnostic } from './format-diagnostic.js';
+export { suggest } from './suggest.js';
+export { normalizeEmail } from './member-refs.js';
+export * from './types.js';

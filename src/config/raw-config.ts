@@ -1,0 +1,37 @@
+/**
+ * The file's shape as `schemas/gatesync.schema.json` describes it: what the
+ * YAML holds once it passes the schema, before groups are expanded and
+ * defaults applied. Keys are spelled as in the file.
+ */
+
+export interface RawSafety {
+  max_removal_percent?: number;
+  min_existing?: number;
+  max_removals?: number;
+}
+
+export interface RawGuardrailOptions {
+  members: string[];
+  prune?: boolean;
+  allow_empty?: boolean;
+}
+
+/** Short form (the member list) or long form (with options). */
+export type RawGuardrail = string[] | RawGuardrailOptions;
+
+export interface RawWorkspace {
+  members?: string[];
+  prune?: boolean;
+  allow_empty?: boolean;
+  protected?: string[];
+  safety?: RawSafety;
+  guardrails?: Record<string, RawGuardrail>;
+}
+
+export interface RawConfig {
+  version: 1;
+  groups?: Record<string, string[]>;
+  safety?: RawSafety;
+  protected?: string[];
+  workspaces: Record<string, RawWorkspace>;
+}

@@ -1,0 +1,130 @@
+/**
+ * Validates the parsed YAML against `schemas/gatesync.schema.json` and turns
+ * ajv's errors into one located diagnostic per problem (the wording is in
+ * `schema-errors.ts`): a failed `oneOf` reports the branch whose type
+ * matched, or, if none did, what the alternatives were; an unknown field
+ * that is a typo of a missing required one is reported once.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import schema from '../../schemas/gatesync.schema.json' with { type: 'json' };
+import { diagnostic } from './diagnostics.js';
+import type { RawConfig } from './raw-config.js';
+import { explainSchemaError, isRecord } from './schema-errors.js';
+import type { Diagnostic } from './types.js';
+import { fromPointer, type Locator } from './yaml-locations.js';
+
+type SchemaNode = Record<string, unknown>;
+
+let compiled: ValidateFunction<RawConfig> | undefined;
+
+/** Compiled once, on first use: loading the module stays cheap. */
+function validator(): ValidateFunction<RawConfig> {
+  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile<RawConfig>(
+    withRefsInlined(schema) as SchemaNode,
+  );
+  return compiled;
+}
+
+/** Keywords whose values are data, not subschemas. */
+const DATA_KEYWORDS = new Set(['examples', 'default', 'const', 'enum']);
+
+/**
+ * The schema with each local `$ref` replaced by a copy of its target (the
+ * schema is not recursive, so this ends). ajv compiles a `$ref` to a separate
+ * function and merges its errors by copying the whole error list, which is
+ * quadratic when thousands of entries fail; inlined, each error is pushed once.
+ */
+function withRefsInlined(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withRefsInlined);
+  if (!isRecord(node)) return node;
+  const inlined: SchemaNode = {};
+  for (const [keyword, value] of Object.entries(node)) {
+    if (keyword === '$ref' || keyword === '$defs') continue;
+    inlined[keyword] = DATA_KEYWORDS.has(keyword) ? value : withRefsInlined(value);
+  }
+  const ref = node.$ref;
+  if (typeof ref !== 'string') return inlined;
+  let target: unknown = schema;
+  for (const segment of fromPointer(ref.replace(/^#/, ''))) target = isRecord(target) ? target[segment] : undefined;
+  if (!isRecord(target)) throw new Error(`gatesync.schema.json: unresolved $ref ${ref}`);
+  return { ...(withRefsInlined(target) as SchemaNode), ...inlined };
+}
+
+export interface SchemaOutcome {
+  /** The value, typed, when it matches the schema. */
+  config?: RawConfig;
+  errors: Diagnostic[];
+}
+
+export function validateSchema(value: unknown, locator: Locator): SchemaOutcome {
+  const validate = validator();
+  if (validate(value)) return { config: value, errors: [] };
+  const relevant = collapseAlternatives(validate.errors ?? []).filter(
+    // ajv reports a bad key twice: as `propertyNames` and as the inner error, which says more.
+    (error) => error.keyword !== 'propertyNames',
+  );
+  const explained = relevant.map((error) => ({ error, ...explainSchemaError(error, locator) }));
+  const suggestedFields = new Set(
+    explained.filter((item) => item.suggested !== undefined).map((item) => `${item.error.instancePath}#${item.suggested}`),
+  );
+  const errors: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const item of explained) {
+    // `memers:` is reported as unknown with "did you mean `members`?"; "missing `members`" would only repeat it.
+    const missing = item.error.keyword === 'required' ? String(item.error.params.missingProperty) : undefined;
+    if (missing !== undefined && suggestedFields.has(`${item.error.instancePath}#${missing}`)) continue;
+    const key = `${item.location.path}|${item.location.line}:${item.location.col}|${item.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(diagnostic('error', item.location, item.message, item.hint));
+  }
+  return { errors };
+}
+
+/**
+ * For each `oneOf`/`anyOf` failure (innermost first): when some branch has
+ * the right type, its errors explain the problem and the "wrong type" errors
+ * of the other branches are noise; when no branch has the right type, one
+ * error listing the alternatives replaces them all.
+ *
+ * Errors are sorted by path so that those at or below a path are found by
+ * binary search: a file can fail thousands of `oneOf`s at once.
+ */
+function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
+  const byPath = [...errors].sort((a, b) => compareText(a.instancePath, b.instancePath));
+  const dropped = new Set<ErrorObject>();
+  const alternatives = errors
+    .filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')
+    .sort((a, b) => b.instancePath.length - a.instancePath.length);
+  for (const alternative of alternatives) {
+    const at = alternative.instancePath;
+    let branchErrors = 0;
+    const wrongType: ErrorObject[] = [];
+    for (let index = firstAtOrAfter(byPath, at); index < byPath.length; index++) {
+      const error = byPath[index]!;
+      if (!error.instancePath.startsWith(at)) break;
+      const atOrBelow = error.instancePath === at || error.instancePath.startsWith(`${at}/`);
+      if (error === alternative || dropped.has(error) || !atOrBelow) continue;
+      branchErrors += 1;
+      if (error.instancePath === at && error.keyword === 'type') wrongType.push(error);
+    }
+    for (const error of wrongType) dropped.add(error);
+    if (branchErrors > wrongType.length) dropped.add(alternative);
+  }
+  return errors.filter((error) => !dropped.has(error));
+}
+
+function firstAtOrAfter(sorted: readonly ErrorObject[], path: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareText(sorted[middle]!.instancePath, path) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,120 @@
+/**
+ * From JSON paths to places in the YAML text. Every diagnostic carries both:
+ * the path says what is wrong, the line and column say where to look.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { SourceLocation } from './types.js';
+
+export type PathSegment = string | number;
+
+/** JSON pointer (RFC 6901) of a path: `['workspaces', 'a/b', 0]` → `/workspaces/a~1b/0`. */
+export function toPointer(path: readonly PathSegment[]): string {
+  return path.map((segment) => '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Inverse of `toPointer`; array indexes come back as strings. */
+export function fromPointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** 1-based line and column of `offset` in `text`, for problems found before the YAML is parsed. */
+export function positionAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let newline = text.indexOf('\n'); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) {
+    line += 1;
+    lineStart = newline + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+export function locationAtOffset(file: string, text: string, offset: number, path = ''): SourceLocation {
+  return { file, ...positionAt(text, offset), path };
+}
+
+/** The text of a mapping key as gatesync reads it (keys are parsed with `stringKeys`). */
+export function keyText(pair: Pair): string {
+  const key: unknown = pair.key;
+  if (isScalar(key)) return String(key.value ?? '');
+  return String(key ?? '');
+}
+
+/**
+ * Finds nodes of one parsed document by path. Aliases are followed, so a path
+ * through `*team` lands on the anchored list. A path that does not exist in
+ * full resolves to the deepest node that does.
+ */
+export class Locator {
+  private readonly pairIndex = new Map<YAMLMap, Map<string, Pair>>();
+
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lineCounter: LineCounter,
+    private readonly aliasTargets: ReadonlyMap<Alias, Node>,
+  ) {}
+
+  /**
+   * `target: 'key'` points at the mapping key of the last segment (used for
+   * unknown fields and for whole entries such as a workspace); otherwise at
+   * the value, or at its key when the value is empty.
+   */
+  at(path: readonly PathSegment[], target: 'value' | 'key' = 'value'): SourceLocation {
+    let node: unknown = this.doc.contents;
+    let offset = nodeStart(node) ?? 0;
+    for (const [index, segment] of path.entries()) {
+      const container = this.followAlias(node);
+      const isLast = index === path.length - 1;
+      if (isMap(container)) {
+        const pair = this.pairsOf(container).get(String(segment));
+        if (pair === undefined) break;
+        const keyOffset = nodeStart(pair.key) ?? offset;
+        offset = isLast && target === 'key' ? keyOffset : (valueStart(pair.value) ?? keyOffset);
+        node = pair.value;
+      } else if (isSeq(container)) {
+        const item: unknown = container.items[Number(segment)];
+        if (item === undefined) break;
+        offset = nodeStart(item) ?? offset;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return this.atOffset(offset, path);
+  }
+
+  atOffset(offset: number, path: readonly PathSegment[] | string): SourceLocation {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { file: this.file, line, col, path: typeof path === 'string' ? path : toPointer(path) };
+  }
+
+  /** Anchors sit on collections and scalars, never on aliases: one hop is enough. */
+  private followAlias(node: unknown): unknown {
+    return isAlias(node) ? this.aliasTargets.get(node) : node;
+  }
+
+  private pairsOf(map: YAMLMap): Map<string, Pair> {
+    let pairs = this.pairIndex.get(map);
+    if (pairs === undefined) {
+      pairs = new Map();
+      for (const pair of map.items) if (!pairs.has(keyText(pair))) pairs.set(keyText(pair), pair);
+      this.pairIndex.set(map, pairs);
+    }
+    return pairs;
+  }
+}
+
+function nodeStart(node: unknown): number | undefined {
+  const range = (node as { range?: unknown } | null | undefined)?.range;
+  return Array.isArray(range) && typeof range[0] === 'number' ? range[0] : undefined;
+}
+
+/** Start of a mapping value, or `undefined` for `key:` with nothing after it. */
+function valueStart(node: unknown): number | undefined {
+  if (isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]) return undefined;
+  return nodeStart(node);
+}
