@@ -67,9 +67,15 @@ export function printDiagnostics(io: Io, diagnostics: Diagnostic[]): void {
 /** Reads and checks the file offline; prints warnings; throws `ConfigError` on any error. */
 export async function loadConfig(args: Args, io: Io): Promise<Config> {
   const result = await readConfig(resolvePath(io.cwd, args.config));
-  printDiagnostics(io, result.warnings);
-  if (result.errors.length || !result.config) throw new ConfigError(result.errors);
-  return selectWorkspaces(result.config, args.workspaces);
+  const asWritten = inFile(args.config);
+  printDiagnostics(io, result.warnings.map(asWritten));
+  if (result.errors.length || !result.config) throw new ConfigError(result.errors.map(asWritten));
+  return selectWorkspaces({ ...result.config, file: args.config }, args.workspaces);
+}
+
+/** Names the file in diagnostics as the user wrote it, not as resolved against the working directory. */
+function inFile(file: string): (diagnostic: Diagnostic) => Diagnostic {
+  return (diagnostic) => ({ ...diagnostic, location: { ...diagnostic.location, file } });
 }
 
 /** `--workspace`: keeps only the named workspaces of the file. */
@@ -93,7 +99,8 @@ export async function buildPlan(config: Config, provider: HttpProvider, args: Ar
   const explain = args.verbose ? (message: string) => io.stderr(`[plan] ${message}\n`) : undefined;
   const observed = await observe(provider, scopeOf(config), { explain });
   const resolved = resolve(config, observed);
-  printDiagnostics(io, resolved.warnings);
-  if (!resolved.desired) throw new ConfigError(resolved.errors);
+  const asWritten = inFile(config.file);
+  printDiagnostics(io, resolved.warnings.map(asWritten));
+  if (!resolved.desired) throw new ConfigError(resolved.errors.map(asWritten));
   return { plan: plan(resolved.desired, observed), observed };
 }
