@@ -2,24 +2,19 @@
  * The whole loop over real HTTP: the CLI against the API simulator on an
  * ephemeral loopback port.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { generateOrg, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { generateOrg, type RunningSimulator } from '../src/simulator/index.js';
+import { email, uid, simulatorPerTest } from './support/org.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 
-const uid = (i: number) => `user_gen${String(i).padStart(6, '0')}`;
-const email = (i: number) => `member${i}@corp.example`;
 const list = (indent: string, ids: number[]) => ids.map((i) => `${indent}- ${email(i)}`).join('\n');
 
 let simulator: RunningSimulator | undefined;
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-});
+const start = simulatorPerTest();
 
 /** An org of `members` people and two empty workspaces ws-001, ws-002 with Guardrail 1..3 each. */
 async function emptyOrg(members: number): Promise<RunningSimulator> {
-  simulator = await startSimulator({
-    port: 0,
+  simulator = await start({
     state: generateOrg({ members, workspaces: 2, guardrailsPerWorkspace: 3, membershipsPerWorkspace: 0, assignedShare: 0, seed: 1 }),
   });
   return simulator;

@@ -29,7 +29,7 @@ describe('gatesync binary', () => {
       expect(url).toBeDefined();
       const members = await fetch(`${url}/organization/members?limit=5`, { headers: { authorization: 'Bearer test-key' } });
       expect(members.status).toBe(200);
-      expect((await members.json()).data).toHaveLength(5);
+      expect(((await members.json()) as { data: unknown[] }).data).toHaveLength(5);
       expect((await fetch(`${url}/workspaces`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     } finally {
       child.kill('SIGTERM');

@@ -1,21 +1,15 @@
 /** Refused batches, oversized batches and a soak under faults: apply converges, loses nothing, adds nothing. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { generateOrg, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { generateOrg, type RunningSimulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { email, range, uid, simulatorPerTest } from './support/org.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 
-const uid = (i: number) => `user_gen${String(i).padStart(6, '0')}`;
-const email = (i: number) => `member${i}@corp.example`;
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 let simulator: RunningSimulator | undefined;
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-});
+const start = simulatorPerTest();
 
-async function org(members: number, options: Parameters<typeof startSimulator>[0] = {}) {
-  simulator = await startSimulator({
-    port: 0,
+async function org(members: number, options: SimulatorOptions = {}) {
+  simulator = await start({
     state: generateOrg({ members, workspaces: 2, guardrailsPerWorkspace: 2, membershipsPerWorkspace: 0, assignedShare: 0, seed: 1 }),
     ...options,
   });

@@ -1,22 +1,17 @@
 /** Saved plans, drift checks, export round trip, groups and --workspace, over real HTTP. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { exampleState, generateOrg, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { exampleState, generateOrg, type RunningSimulator } from '../src/simulator/index.js';
+import { email, range, uid, simulatorPerTest } from './support/org.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 
-const uid = (i: number) => `user_gen${String(i).padStart(6, '0')}`;
-const email = (i: number) => `member${i}@corp.example`;
 
 let simulator: RunningSimulator | undefined;
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-});
+const start = simulatorPerTest();
 
 async function org(): Promise<RunningSimulator> {
-  simulator = await startSimulator({
-    port: 0,
+  simulator = await start({
     state: generateOrg({ members: 30, workspaces: 2, guardrailsPerWorkspace: 2, membershipsPerWorkspace: 0, assignedShare: 0, seed: 1 }),
   });
   for (let i = 1; i <= 10; i++) simulator.store.addWorkspaceMember('ws-001', uid(i));
@@ -30,7 +25,6 @@ workspaces:
   ws-002:
     members: [${ws2.map(email).join(', ')}]
 `;
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('saved plans', () => {
   it('applies exactly the saved changes while nothing changed', async () => {
@@ -119,7 +113,7 @@ describe('--workspace', () => {
 
 describe('export', () => {
   it('round-trips: export, then plan shows no changes', async () => {
-    simulator = await startSimulator({ port: 0, state: exampleState() });
+    simulator = await start({ state: exampleState() });
     const cwd = workdir();
     const env = simulatorEnv(simulator);
     const exported = await runGatesync(['export', '-o', 'gatesync.yaml'], { cwd, env });

@@ -1,19 +1,17 @@
 /** The management key appears in no output, log, error or plan file of a full run. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { exampleState, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
+import { expect, it } from 'vitest';
+import { exampleState, type RunningSimulator } from '../src/simulator/index.js';
+import { simulatorPerTest } from './support/org.js';
 import { runGatesync, workdir } from './support/cli.js';
 
 const KEY = 'sk-mg-v1-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c2e';
 let simulator: RunningSimulator | undefined;
-afterEach(async () => {
-  await simulator?.close();
-  simulator = undefined;
-});
+const start = simulatorPerTest();
 
 it('never prints or saves the key', async () => {
-  simulator = await startSimulator({ port: 0, state: exampleState(), apiKey: KEY, faults: { 503: 0.2 }, seed: 5, retryAfterSeconds: 0 });
+  simulator = await start({ state: exampleState(), apiKey: KEY, faults: { 503: 0.2 }, seed: 5, retryAfterSeconds: 0 });
   const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'gatesync.yaml'), 'utf8');
   const cwd = workdir({ 'gatesync.yaml': example, 'key.txt': `${KEY}\n`, 'bad.yaml': 'version: 1\nworkspaces:\n  research:\n    memebers: []\n' });
   const env = { MODELGATES_BASE_URL: simulator.url, MODELGATES_API_KEY: KEY };

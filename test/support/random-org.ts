@@ -3,16 +3,7 @@ import { DEFAULT_SAFETY } from '../../src/config/types.js';
 import type { Desired, DesiredWorkspace } from '../../src/plan/desired.js';
 import type { MemoryOrg } from '../../src/providers/memory-provider.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../src/simulator/prng.js';
 
 const pick = <T>(random: () => number, items: T[], p: number) => items.filter(() => random() < p);
 
