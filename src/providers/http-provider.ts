@@ -1,7 +1,7 @@
 import { ApiClient, type ApiClientOptions } from './api-client.js';
 import { ApiError } from './api-error.js';
-import { paginate } from './paginate.js';
-import type { AssignmentInfo, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
+import { firstPage, paginate } from './paginate.js';
+import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
 
 interface WireMember {
   id: string;
@@ -33,7 +33,9 @@ const toWorkspace = (w: WireWorkspace): WorkspaceInfo => ({
   defaultGuardrailId: w.default_guardrail_id ?? null,
 });
 const toGuardrail = (g: WireGuardrail): GuardrailInfo => ({ id: g.id, name: g.name, workspaceId: g.workspace_id ?? null });
+const toAssignment = (a: WireAssignment): AssignmentInfo => ({ userId: a.user_id, guardrailId: a.guardrail_id });
 const seg = encodeURIComponent;
+const ALL_ASSIGNMENTS = '/guardrails/assignments/members';
 
 /** The ModelGates management API over HTTP. */
 export class HttpProvider implements Provider {
@@ -87,8 +89,12 @@ export class HttpProvider implements Provider {
   }
 
   async listAllAssignments(): Promise<AssignmentInfo[]> {
-    const rows = await paginate<WireAssignment>(this.client, '/guardrails/assignments/members');
-    return rows.map((a) => ({ userId: a.user_id, guardrailId: a.guardrail_id }));
+    return (await paginate<WireAssignment>(this.client, ALL_ASSIGNMENTS)).map(toAssignment);
+  }
+
+  async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
+    const page = await firstPage<WireAssignment>(this.client, ALL_ASSIGNMENTS);
+    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {

@@ -1,7 +1,9 @@
 import { ApiError } from './api-error.js';
+import { pageCount } from './paginate.js';
 import {
   isDefaultWorkspace,
   type AssignmentInfo,
+  type FirstPage,
   type GuardrailInfo,
   type OrgMember,
   type Provider,
@@ -90,6 +92,12 @@ export class MemoryProvider implements Provider {
     const rows: AssignmentInfo[] = [];
     for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
     return rows;
+  }
+
+  /** Counts pages as the API pages (100 items), so that decisions made from `pages` are the ones made over HTTP. */
+  async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
+    const rows = await this.listAllAssignments();
+    return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {

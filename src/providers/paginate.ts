@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.js';
+import type { FirstPage } from './provider.js';
 
 /** The API's maximum page size. */
 export const PAGE_SIZE = 100;
@@ -18,15 +19,31 @@ export async function paginate<T>(
   path: string,
   query: Record<string, string | undefined> = {},
 ): Promise<T[]> {
+  return (await firstPage<T>(client, path, query)).readAll();
+}
+
+/**
+ * Reads only the first page of a collection, so a caller can weigh what the
+ * rest would cost (`pages`) before reading it; `readAll` then fetches the
+ * other pages exactly as `paginate` does, reusing the first.
+ */
+export async function firstPage<T>(
+  client: ApiClient,
+  path: string,
+  query: Record<string, string | undefined> = {},
+): Promise<FirstPage<T>> {
   const first = await client.get<Page<T>>(path, { ...query, offset: 0, limit: PAGE_SIZE });
-  const offsets: number[] = [];
-  for (let offset = PAGE_SIZE; offset < first.total_count; offset += PAGE_SIZE) offsets.push(offset);
-  const rest = await Promise.all(
-    offsets.map((offset) => client.get<Page<T>>(path, { ...query, offset, limit: PAGE_SIZE })),
-  );
-  const items = first.data.slice();
-  for (const page of rest) for (const item of page.data) items.push(item);
-  return items;
+  const readAll = async (): Promise<T[]> => {
+    const offsets: number[] = [];
+    for (let offset = PAGE_SIZE; offset < first.total_count; offset += PAGE_SIZE) offsets.push(offset);
+    const rest = await Promise.all(
+      offsets.map((offset) => client.get<Page<T>>(path, { ...query, offset, limit: PAGE_SIZE })),
+    );
+    const items = first.data.slice();
+    for (const page of rest) for (const item of page.data) items.push(item);
+    return items;
+  };
+  return { totalCount: first.total_count, pages: pageCount(first.total_count), readAll };
 }
 
 /** Number of requests `paginate` makes for a collection of `count` items. */

@@ -42,6 +42,18 @@ export interface AssignmentInfo {
   guardrailId: string;
 }
 
+/**
+ * The first page of a listing, read to learn what the whole listing costs
+ * before deciding to read it. `readAll` returns the whole collection, first
+ * page included, and never reads the first page again.
+ */
+export interface FirstPage<T> {
+  totalCount: number;
+  /** Requests reading the whole listing costs, this first one included. */
+  pages: number;
+  readAll(): Promise<T[]>;
+}
+
 export interface Provider {
   listOrgMembers(): Promise<OrgMember[]>;
   listWorkspaces(): Promise<WorkspaceInfo[]>;
@@ -54,6 +66,8 @@ export interface Provider {
   listGuardrailMembers(guardrailId: string): Promise<string[]>;
   /** Every member assignment of the organization. */
   listAllAssignments(): Promise<AssignmentInfo[]>;
+  /** The first page of `listAllAssignments`: its total tells what the whole listing costs. */
+  firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
   removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;

@@ -1,0 +1,130 @@
+/**
+ * The benchmark's organizations and desired states: a generated
+ * organization (`generateOrg`, deterministic) and a desired state that
+ * churns about 20 % of its memberships (10 % leave, as many join) and
+ * changes assignments (unassigns, new assigns, moves between guardrails).
+ * The desired state is plain data, so the same one feeds the YAML file
+ * gatesync reads and the sequential baseline.
+ */
+import { generateOrg, mulberry32 } from '../src/simulator/index.js';
+import type { SimulatorState } from '../src/simulator/index.js';
+
+export interface OrgSize {
+  /** Explicit memberships of the non-default workspaces. */
+  memberships: number;
+  members: number;
+  workspaces: number;
+  guardrailsPerWorkspace: number;
+}
+
+/** The benchmark's sizes: many workspaces, three assignable guardrails each (plus the default one). */
+export const SIZES: readonly OrgSize[] = [
+  { memberships: 1_000, members: 400, workspaces: 10, guardrailsPerWorkspace: 3 },
+  { memberships: 10_000, members: 2_000, workspaces: 40, guardrailsPerWorkspace: 3 },
+  { memberships: 50_000, members: 10_000, workspaces: 100, guardrailsPerWorkspace: 3 },
+];
+
+/** Share of a workspace's members who leave, and (as many) who join. */
+const LEAVE_SHARE = 0.1;
+/** Shares of the staying members whose assignment changes. */
+const UNASSIGN_SHARE = 0.05;
+const MOVE_SHARE = 0.05;
+const ASSIGN_SHARE = 0.1;
+
+export interface DesiredGuardrailSpec {
+  name: string;
+  emails: string[];
+}
+
+export interface DesiredWorkspaceSpec {
+  slug: string;
+  /** Absent for the default workspace, whose membership is implicit. */
+  emails?: string[];
+  guardrails: DesiredGuardrailSpec[];
+}
+
+export interface DesiredSpec {
+  workspaces: DesiredWorkspaceSpec[];
+}
+
+export function orgState(size: OrgSize, seed = 7): SimulatorState {
+  return generateOrg({
+    members: size.members,
+    workspaces: size.workspaces,
+    guardrailsPerWorkspace: size.guardrailsPerWorkspace,
+    membershipsPerWorkspace: Math.round(size.memberships / size.workspaces),
+    assignedShare: 0.5,
+    seed,
+  });
+}
+
+/** The desired state for `state`: every workspace and every assignable guardrail is managed. */
+export function churnedDesired(state: SimulatorState, seed = 11): DesiredSpec {
+  const random = mulberry32(seed);
+  const emailOf = new Map(state.members.map((m) => [m.id, m.email]));
+  const allUserIds = state.members.map((m) => m.id);
+  const pickShare = <T>(items: readonly T[], share: number) => items.filter(() => random() < share);
+
+  const workspaces: DesiredWorkspaceSpec[] = [];
+  for (const workspace of state.workspaces) {
+    const isDefault = workspace.slug === 'default';
+    const assignable = state.guardrails.filter((g) => g.workspace_id === workspace.id && g.id !== workspace.default_guardrail_id);
+    const current = isDefault ? allUserIds : (workspace.members ?? []);
+    const leaving = new Set(isDefault ? [] : pickShare(current, LEAVE_SHARE));
+    const staying = current.filter((userId) => !leaving.has(userId));
+    const inWorkspace = new Set(current);
+    const outsiders = allUserIds.filter((userId) => !inWorkspace.has(userId));
+    // As many join, on average, as leave.
+    const joining = isDefault ? [] : pickShare(outsiders, leaving.size / Math.max(1, outsiders.length));
+    const members = [...staying, ...joining];
+
+    const guardrailOf = new Map<string, number>();
+    assignable.forEach((g, index) => {
+      for (const userId of g.members ?? []) guardrailOf.set(userId, index);
+    });
+    const wanted = new Map<string, number>();
+    for (const userId of members) {
+      const held = guardrailOf.get(userId);
+      const draw = random();
+      if (held === undefined) {
+        if (draw < ASSIGN_SHARE) wanted.set(userId, Math.floor(random() * assignable.length));
+      } else if (draw < UNASSIGN_SHARE) {
+        continue;
+      } else if (draw < UNASSIGN_SHARE + MOVE_SHARE && assignable.length > 1) {
+        wanted.set(userId, (held + 1 + Math.floor(random() * (assignable.length - 1))) % assignable.length);
+      } else {
+        wanted.set(userId, held);
+      }
+    }
+    const guardrails = assignable.map((g) => ({ name: g.name, emails: [] as string[] }));
+    for (const [userId, index] of wanted) guardrails[index]!.emails.push(emailOf.get(userId)!);
+    workspaces.push({
+      slug: workspace.slug,
+      ...(isDefault ? {} : { emails: members.map((userId) => emailOf.get(userId)!) }),
+      guardrails,
+    });
+  }
+  return { workspaces };
+}
+
+/**
+ * The gatesync file for a desired state; emails and slugs are plain YAML
+ * scalars. Small guardrails lose more than the default 25 % by chance, so
+ * the file raises the share limit, as a team planning this churn would.
+ */
+export function desiredYaml(spec: DesiredSpec): string {
+  const lines = ['version: 1', 'safety:', '  max_removal_percent: 50', 'workspaces:'];
+  for (const workspace of spec.workspaces) {
+    lines.push(`  ${workspace.slug}:`);
+    if (workspace.emails) {
+      lines.push('    members:');
+      for (const email of workspace.emails) lines.push(`      - ${email}`);
+    }
+    lines.push('    guardrails:');
+    for (const guardrail of workspace.guardrails) {
+      lines.push(guardrail.emails.length ? `      ${guardrail.name}:` : `      ${guardrail.name}: []`);
+      for (const email of guardrail.emails) lines.push(`        - ${email}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,150 @@
+/**
+ * `observe` over real HTTP against the simulator: what it reads, how many
+ * requests that takes, and the choice between the org-wide assignment
+ * listing and one listing per guardrail.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../src/providers/api-error.js';
+import { HttpProvider } from '../src/providers/http-provider.js';
+import { observe, type Observed, type Scope } from '../src/providers/observe.js';
+import { pageCount } from '../src/providers/paginate.js';
+import { generateOrg, startSimulator, type RunningSimulator, type SimulatorState } from '../src/simulator/index.js';
+import { simulatorPerTest } from './support/org.js';
+
+const start = simulatorPerTest();
+let provider: HttpProvider | undefined;
+afterEach(async () => {
+  await provider?.close();
+  provider = undefined;
+});
+
+function providerFor(sim: RunningSimulator): HttpProvider {
+  provider = new HttpProvider({ baseUrl: sim.url, apiKey: sim.apiKey, maxRetries: 0 });
+  return provider;
+}
+
+async function connect(state: SimulatorState): Promise<{ sim: RunningSimulator; provider: HttpProvider }> {
+  const sim = await start({ state });
+  return { sim, provider: providerFor(sim) };
+}
+
+async function observeCounting(state: SimulatorState, slugs: string[]) {
+  const { sim, provider } = await connect(state);
+  const scope: Scope = { workspaces: slugs.map((key) => ({ key, guardrailKeys: [] })) };
+  const explained: string[] = [];
+  const observed = await observe(provider, scope, { explain: (message) => explained.push(message) });
+  return { sim, observed, explained, byRoute: { ...sim.stats.byRoute }, requests: sim.stats.requests };
+}
+
+/** Every guardrail of the observed workspaces with its members, as the simulator holds them. */
+function assignmentsOf(observed: Observed): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const workspace of observed.workspacesByKey.values()) {
+    for (const [id, guardrail] of workspace?.guardrails ?? []) result[id] = [...guardrail.members].sort();
+  }
+  return result;
+}
+
+function truthOf(sim: RunningSimulator, observed: Observed): Record<string, string[]> {
+  const all = sim.store.snapshot().assignments;
+  return Object.fromEntries(Object.keys(assignmentsOf(observed)).map((id) => [id, all[id] ?? []]));
+}
+
+/** Requests of each way to read the assignments of the guardrails of `slugs`. */
+function listingCosts(state: SimulatorState, slugs: string[]) {
+  const workspaceIds = new Set(state.workspaces.filter((w) => slugs.includes(w.slug)).map((w) => w.id));
+  const guardrails = state.guardrails.filter((g) => g.workspace_id !== null && workspaceIds.has(g.workspace_id));
+  const total = state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0);
+  return {
+    guardrails: guardrails.length,
+    perGuardrail: guardrails.reduce((sum, g) => sum + pageCount(g.members?.length ?? 0), 0),
+    orgWide: pageCount(total),
+  };
+}
+
+const org = (workspaces: number, membershipsPerWorkspace: number, members = 600) =>
+  generateOrg({ members, workspaces, guardrailsPerWorkspace: 3, membershipsPerWorkspace, assignedShare: 0.5, seed: 5 });
+const slugsOf = (state: SimulatorState, count = Infinity) => state.workspaces.map((w) => w.slug).slice(0, count);
+
+describe('observe: reading assignments', () => {
+  it('reads the org-wide listing when it takes no more requests than one per guardrail', async () => {
+    const state = org(12, 150);
+    const slugs = slugsOf(state);
+    const costs = listingCosts(state, slugs);
+    expect(costs.orgWide).toBeLessThanOrEqual(costs.guardrails);
+
+    const { sim, observed, explained, byRoute } = await observeCounting(state, slugs);
+    expect(byRoute['GET /guardrails/assignments/members']).toBe(costs.orgWide);
+    expect(byRoute['GET /guardrails/{id}/assignments/members']).toBeUndefined();
+    expect(assignmentsOf(observed)).toEqual(truthOf(sim, observed));
+    expect(explained.join('\n')).toMatch(/one org-wide listing, \d+ requests? for \d+ assignments; one listing per guardrail would take at least \d+ requests/);
+  });
+
+  it('reads per guardrail when the file lists a small part of a large organization, at one request more', async () => {
+    const state = org(30, 300);
+    const slugs = ['ws-003', 'ws-017'];
+    const costs = listingCosts(state, slugs);
+    expect(costs.orgWide).toBeGreaterThan(costs.guardrails);
+
+    const { sim, observed, explained, byRoute } = await observeCounting(state, slugs);
+    expect(byRoute['GET /guardrails/assignments/members']).toBe(1);
+    expect(byRoute['GET /guardrails/{id}/assignments/members']).toBe(costs.perGuardrail);
+    expect(assignmentsOf(observed)).toEqual(truthOf(sim, observed));
+    expect(explained.join('\n')).toMatch(/one listing per guardrail \(\d+ guardrails\); the org-wide listing would take \d+ requests/);
+  });
+
+  it.each([
+    ['every workspace, small', 4, 40, Infinity],
+    ['every workspace, several pages each', 6, 400, Infinity],
+    ['one workspace of many', 20, 250, 1],
+    ['half of the workspaces', 10, 200, 5],
+  ])('never costs more than the cheaper listing plus one: %s', async (_name, workspaces, memberships, listed) => {
+    const state = org(workspaces, memberships);
+    const slugs = slugsOf(state, listed);
+    const costs = listingCosts(state, slugs);
+    const { byRoute } = await observeCounting(state, slugs);
+    const made = (byRoute['GET /guardrails/assignments/members'] ?? 0) + (byRoute['GET /guardrails/{id}/assignments/members'] ?? 0);
+    expect(made).toBeLessThanOrEqual(Math.min(costs.orgWide, costs.perGuardrail) + 1);
+    expect(made).toBeLessThanOrEqual(costs.perGuardrail + 1);
+  });
+
+  it('reads every other listing exactly once: all pages, one lookup per workspace', async () => {
+    const state = org(5, 250, 700);
+    const slugs = slugsOf(state);
+    const { byRoute } = await observeCounting(state, slugs);
+    const nonDefault = state.workspaces.filter((w) => w.slug !== 'default');
+    expect(byRoute['GET /organization/members']).toBe(pageCount(700));
+    expect(byRoute['GET /workspaces/{id}']).toBe(state.workspaces.length);
+    expect(byRoute['GET /workspaces/{id}/members']).toBe(nonDefault.reduce((sum, w) => sum + pageCount(w.members?.length ?? 0), 0));
+    expect(byRoute['GET /guardrails']).toBe(state.workspaces.length);
+  });
+
+  it('falls back to per-guardrail listings when the org-wide listing is refused', async () => {
+    const state = org(3, 50);
+    const { sim, provider } = await connect(state);
+    provider.firstPageOfAllAssignments = async () => {
+      throw new ApiError(404, 'No route for GET /guardrails/assignments/members', 'GET', '/guardrails/assignments/members');
+    };
+    const explained: string[] = [];
+    const observed = await observe(provider, { workspaces: slugsOf(state).map((key) => ({ key, guardrailKeys: [] })) }, {
+      explain: (message) => explained.push(message),
+    });
+    expect(assignmentsOf(observed)).toEqual(truthOf(sim, observed));
+    expect(explained.join('\n')).toMatch(/org-wide listing was refused \(404\)/);
+  });
+
+  it('rejects with the transport error, and nothing is left unhandled, when the API goes away mid-read', async () => {
+    const state = org(8, 300);
+    // Not `start`: this test closes the simulator itself.
+    const sim = await startSimulator({ port: 0, state });
+    const provider = providerFor(sim);
+    const reading = observe(provider, { workspaces: slugsOf(state).map((key) => ({ key, guardrailKeys: [] })) });
+    setTimeout(() => void sim.close(), 5);
+    await expect(reading).rejects.toThrow(/failed|answered/);
+  });
+
+  it('makes no assignment request for a file without workspaces', async () => {
+    const { byRoute } = await observeCounting(org(2, 20), []);
+    expect(Object.keys(byRoute)).toEqual(['GET /organization/members']);
+  });
+});
