@@ -8,6 +8,8 @@ import type { Scope } from '../providers/observe.js';
 import { suggest } from './suggest.js';
 import type { Config, Diagnostic, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
 
+const MAX_SUGGESTIONS = 20;
+
 export interface ResolveResult {
   desired?: Desired;
   errors: Diagnostic[];
@@ -32,6 +34,9 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     if (member.email) userIdsByEmail.set(member.email.toLowerCase(), member.userId);
   }
   const emails = [...userIdsByEmail.keys()];
+  const userIds = [...observed.orgMembers.keys()];
+  // "Did you mean" scans every candidate: offered for the first few unknowns only, so a file full of typos stays fast.
+  let suggestionsLeft = MAX_SUGGESTIONS;
 
   /** Resolves a member list to user ids; a person listed twice is kept once, with a warning. */
   const resolveMembers = (refs: MemberRef[], what: string): Map<string, MemberSource & { ref: MemberRef }> => {
@@ -39,7 +44,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     for (const ref of refs) {
       const userId = ref.kind === 'email' ? userIdsByEmail.get(ref.ref) : observed.orgMembers.has(ref.ref) ? ref.ref : undefined;
       if (!userId) {
-        const near = suggest(ref.ref, ref.kind === 'email' ? emails : [...observed.orgMembers.keys()]);
+        const near = suggestionsLeft-- > 0 ? suggest(ref.ref, ref.kind === 'email' ? emails : userIds) : undefined;
         error(
           ref.location,
           `${ref.kind === 'email' ? 'no organization member has the email' : 'no organization member has the id'} ${ref.ref}`,
