@@ -88,10 +88,6 @@ export class HttpProvider implements Provider {
     return rows.map((a) => a.user_id);
   }
 
-  async listAllAssignments(): Promise<AssignmentInfo[]> {
-    return (await paginate<WireAssignment>(this.client, ALL_ASSIGNMENTS)).map(toAssignment);
-  }
-
   async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
     const page = await firstPage<WireAssignment>(this.client, ALL_ASSIGNMENTS);
     return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };

@@ -88,15 +88,10 @@ export class MemoryProvider implements Provider {
     return [...this.guardrailSet(guardrailId, 'listGuardrailMembers')];
   }
 
-  async listAllAssignments(): Promise<AssignmentInfo[]> {
-    const rows: AssignmentInfo[] = [];
-    for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
-    return rows;
-  }
-
   /** Counts pages as the API pages (100 items), so that decisions made from `pages` are the ones made over HTTP. */
   async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
-    const rows = await this.listAllAssignments();
+    const rows: AssignmentInfo[] = [];
+    for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
     return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
   }
 

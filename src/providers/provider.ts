@@ -64,9 +64,7 @@ export interface Provider {
   getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined>;
   /** User ids directly assigned to the guardrail. */
   listGuardrailMembers(guardrailId: string): Promise<string[]>;
-  /** Every member assignment of the organization. */
-  listAllAssignments(): Promise<AssignmentInfo[]>;
-  /** The first page of `listAllAssignments`: its total tells what the whole listing costs. */
+  /** The first page of the organization-wide assignment listing; `readAll` reads every assignment of the organization. */
   firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;

@@ -169,7 +169,6 @@ export class SimulatorStore {
   private readonly workspacesById = new Map<string, WorkspaceRecord>();
   private readonly workspacesBySlug = new Map<string, WorkspaceRecord>();
   private readonly sortedWorkspaces: WorkspaceRecord[];
-  private readonly defaultWorkspace: WorkspaceRecord;
   /** Explicit memberships of non-default workspaces. */
   private readonly memberships = new Map<string, Map<string, MembershipRecord>>();
   private readonly sortedMemberships = new Map<string, MembershipRecord[]>();
@@ -232,9 +231,7 @@ export class SimulatorStore {
       }
     }
     this.sortedWorkspaces = sortedByCreation(this.workspacesById.values());
-    const defaultWorkspace = this.workspacesBySlug.get(DEFAULT_WORKSPACE_SLUG);
-    if (defaultWorkspace === undefined) throw new Error('simulator state has no default workspace');
-    this.defaultWorkspace = defaultWorkspace;
+    if (!this.workspacesBySlug.has(DEFAULT_WORKSPACE_SLUG)) throw new Error('simulator state has no default workspace');
 
     for (const guardrail of state.guardrails) {
       const createdAt = iso(guardrail.created_at, this.stateCreatedAt);
