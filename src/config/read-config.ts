@@ -25,6 +25,9 @@ export async function readConfig(path: string): Promise<LoadResult> {
     if ('problem' in decoded) return failure(path, decoded.text, decoded.problem);
     return loadConfig(decoded.text, path);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return failure(path, '', { offset: 0, message: 'no such file', hint: 'name the configuration file with -c FILE (default: gatesync.yaml)' });
+    }
     const reason = error instanceof Error ? error.message : String(error);
     return failure(path, '', { offset: 0, message: `cannot read the file: ${reason}` });
   }
