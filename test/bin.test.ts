@@ -52,3 +52,13 @@ describe('gatesync binary', () => {
     expect(noKey.stderr).toContain('no management key');
   });
 });
+
+describe('help', () => {
+  it('--help prints the usage on stdout and exits 0; an environment problem does not dump the usage', () => {
+    const help = spawnSync(process.execPath, [bin, 'plan', '--help'], { cwd: root, env, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage:');
+    const noKey = spawnSync(process.execPath, [bin, 'plan', '-c', 'examples/gatesync.yaml'], { cwd: root, env, encoding: 'utf8' });
+    expect(noKey.stderr).not.toContain('Usage:');
+  });
+});

@@ -97,21 +97,20 @@ export function parseCliArgs(argv: string[]): Args {
         'fault-rate': { type: 'string' },
         seed: { type: 'string' },
         'max-batch': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, true);
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || command === undefined || command === 'help') throw new UsageError('');
+  if (command === undefined) throw new UsageError('', true);
   if (!(COMMANDS as readonly string[]).includes(command)) {
     const near = suggest(command, [...COMMANDS]);
-    throw new UsageError(`unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : ''}`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : ''}`, true);
   }
   if (!['text', 'json', 'markdown'].includes(values.format!)) {
-    throw new UsageError(`--format must be text, json or markdown, not ${JSON.stringify(values.format)}`);
+    throw new UsageError(`--format must be text, json or markdown, not ${JSON.stringify(values.format)}`, true);
   }
   return {
     command: command as Command,
@@ -142,6 +141,6 @@ export function parseCliArgs(argv: string[]): Args {
 
 function integer(value: string | undefined, flag: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, not ${JSON.stringify(value)}`, true);
   return Number(value);
 }

@@ -5,8 +5,16 @@
  */
 import type { Diagnostic } from '../config/types.js';
 
+/** A command line or environment the CLI cannot work with; `showUsage` for a malformed command line. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  constructor(
+    message: string,
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
 }
 
 export class ConfigError extends Error {

@@ -28,6 +28,10 @@ const COMMAND_RUNNERS: Record<Args['command'], (args: Args, io: Io) => Promise<n
 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   let io = rawIo;
+  if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    rawIo.stdout(USAGE);
+    return EXIT.ok;
+  }
   try {
     const args = parseCliArgs(argv);
     const key = await readApiKey(args, rawIo).catch(() => undefined);
@@ -40,7 +44,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
 
 function reportError(error: unknown, io: Io): number {
   if (error instanceof UsageError) {
-    io.stderr(error.message ? `gatesync: ${error.message}\n\n${USAGE}` : USAGE);
+    if (!error.message) io.stderr(USAGE);
+    else io.stderr(`gatesync: ${error.message}\n${error.showUsage ? `\n${USAGE}` : ''}`);
     return EXIT.error;
   }
   if (error instanceof ConfigError) {
