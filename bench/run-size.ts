@@ -18,7 +18,6 @@ import { applyPlan } from '../src/cli/commands/apply.js';
 import { parseCliArgs } from '../src/cli/args.js';
 import type { Io } from '../src/cli/io.js';
 import { buildPlan, loadConfig } from '../src/cli/pipeline.js';
-import { topLevelSafety } from '../src/cli/safety-limits.js';
 import { assertSafe } from '../src/plan/safety.js';
 import type { ChangeKind, Plan } from '../src/plan/types.js';
 import type { RequestEvent } from '../src/providers/api-client.js';
@@ -121,7 +120,7 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
       const config = await loadConfig(planArgs, io);
       loadMs = performance.now() - loadStarted;
       const { plan } = await buildPlan(config, provider, planArgs, io);
-      assertSafe(plan, topLevelSafety(config));
+      assertSafe(plan, config.safety);
       resolveAndPlanMs = performance.now() - lastAnswerAt;
       return plan;
     });

@@ -662,6 +662,7 @@ describe('safety and protected merge', () => {
     const [research, platform] = config.workspaces;
     expect(research!.safety).toEqual({ maxRemovalPercent: 30, minExisting: 3, maxRemovals: 100 });
     expect(platform!.safety).toEqual({ maxRemovalPercent: 50, minExisting: 10, maxRemovals: 5 });
+    expect(config.safety).toEqual({ maxRemovalPercent: 30, minExisting: 10, maxRemovals: 100 });
     expect(research!.protected.map((member) => member.ref)).toEqual(['admin@corp.example', 'bob@corp.example']);
     expect(platform!.protected.map((member) => member.ref)).toEqual(['admin@corp.example']);
   });
@@ -709,6 +710,7 @@ describe('a valid file', () => {
     const config: Config = {
       file: FILE,
       version: 1,
+      safety: { maxRemovalPercent: 25, minExisting: 10, maxRemovals: 100 },
       hash: createHash('sha256').update(text).digest('hex'),
       workspaces: [
         {

@@ -56,3 +56,41 @@ describe('assertSafe', () => {
     expect(() => assertSafe(p, DEFAULT_SAFETY)).not.toThrow();
   });
 });
+
+describe('assertSafe across workspaces', () => {
+  const twoWorkspaces = () => {
+    const observed = observedOf({
+      users,
+      workspaces: {
+        research: { members: users.slice(0, 20), guardrails: { C: ['u0'] } },
+        platform: { members: users.slice(0, 20) },
+        default: { guardrails: { A: users.slice(0, 3) } },
+      },
+    });
+    return plan(
+      desiredOf(observed, {
+        research: { members: users.slice(1, 20) },
+        platform: { members: users.slice(3, 20) },
+        default: { guardrails: { A: ['u0'] }, safety: { maxRemovals: 1 } },
+      }),
+      observed,
+    );
+  };
+
+  it('counts the file-wide max_removals over the whole plan', () => {
+    const p = twoWorkspaces();
+    expect(safetyViolations(p, { ...DEFAULT_SAFETY, maxRemovals: 6 }).map((v) => v.resource)).toEqual(['workspace default', 'the whole plan']);
+  });
+
+  it('applies a workspace max_removals to the default workspace too', () => {
+    expect(safetyViolations(twoWorkspaces(), DEFAULT_SAFETY)).toEqual([
+      { resource: 'workspace default', message: '2 removals and unassigns; the limit is max_removals 1' },
+    ]);
+  });
+
+  it('does not hold a guardrail the file does not manage to the emptying rule', () => {
+    const p = twoWorkspaces();
+    expect(p.changes.some((c) => c.kind === 'unassign' && c.guardrailName === 'C')).toBe(true);
+    expect(safetyViolations(p, DEFAULT_SAFETY).some((v) => v.resource.includes('guardrail C'))).toBe(false);
+  });
+});

@@ -57,7 +57,7 @@ export function buildConfig(raw: RawConfig, locator: Locator, hash: string): Loa
   }
 
   if (diagnostics.errors.length > 0) return { errors: diagnostics.errors, warnings: diagnostics.warnings };
-  return { config: { file: locator.file, version: 1, workspaces, hash }, errors: [], warnings: diagnostics.warnings };
+  return { config: { file: locator.file, version: 1, workspaces, safety: context.safety, hash }, errors: [], warnings: diagnostics.warnings };
 }
 
 interface WorkspaceContext {

@@ -79,7 +79,7 @@ export interface Config {
   version: 1;
   workspaces: WorkspaceConfig[];
   /** File-wide limits (top-level `safety:` over the defaults); they govern the plan's total removals. */
-  safety?: SafetyLimits;
+  safety: SafetyLimits;
   /** sha256 of the file's bytes, recorded in saved plans. */
   hash: string;
 }

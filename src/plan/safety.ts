@@ -51,15 +51,19 @@ export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolat
   }
 
   const violations: SafetyViolation[] = [];
+  // A resource the file does not manage loses members only with the workspace membership the file does manage, which is checked.
   for (const resource of plan.resources) {
     const t = tallies.get(resource.id);
-    if (t) violations.push(...resourceViolations(resource, t));
+    if (t && resource.managed) violations.push(...resourceViolations(resource, t));
   }
-  for (const resource of plan.resources) {
-    const max = resource.safety.maxRemovals;
-    const count = removalsByWorkspace.get(resource.workspaceId) ?? 0;
-    if (resource.type === 'workspace' && max !== undefined && count > max) {
-      violations.push({ resource: resource.label, message: `${count} removals and unassigns; the limit is max_removals ${max}` });
+  const workspaces = new Map(plan.resources.map((r) => [r.workspaceId, r]));
+  for (const [workspaceId, { workspaceSlug, safety }] of workspaces) {
+    const count = removalsByWorkspace.get(workspaceId) ?? 0;
+    if (safety.maxRemovals !== undefined && count > safety.maxRemovals) {
+      violations.push({
+        resource: `workspace ${workspaceSlug}`,
+        message: `${count} removals and unassigns; the limit is max_removals ${safety.maxRemovals}`,
+      });
     }
   }
   if (limits.maxRemovals !== undefined && removals > limits.maxRemovals) {

@@ -9,7 +9,6 @@ import { paintFor, type Io } from '../io.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
-import { topLevelSafety } from '../safety-limits.js';
 import { readSavedPlan, verifySavedPlan } from '../saved-plan.js';
 
 /**
@@ -30,7 +29,7 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
     } else {
       const config = await loadConfig(args, io);
       plan = (await buildPlan(config, provider, args, io)).plan;
-      safety = topLevelSafety(config);
+      safety = config.safety;
     }
     io.stdout(renderText(plan, paintFor(io, 'stdout')));
     if (!args.allowDestructive) assertSafe(plan, safety);

@@ -9,7 +9,6 @@ import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
 import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
 import { renderMarkdown } from '../render-markdown.js';
 import { renderText } from '../render-text.js';
-import { topLevelSafety } from '../safety-limits.js';
 
 /**
  * `gatesync plan`: prints what apply would change. The plan is printed in
@@ -20,7 +19,7 @@ export async function planCommand(args: Args, io: Io): Promise<number> {
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     const { plan } = await buildPlan(config, provider, args, io);
-    const file = toPlanFile(plan, config, args.workspaces, topLevelSafety(config));
+    const file = toPlanFile(plan, config, args.workspaces, config.safety);
     io.stdout(renderPlan(plan, file, args.format, io));
     if (args.out) await writeFile(resolvePath(io.cwd, args.out), renderJson(file));
     if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan) + '\n');
