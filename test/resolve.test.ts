@@ -99,6 +99,33 @@ describe('resolution errors', () => {
     expect(run.stderr).toContain('9a000000-0000-4000-8000-000000000299');
   });
 
+  it('one guardrail under its name and its UUID is an error naming both lines', async () => {
+    const { run } = await planFile(
+      'version: 1\nworkspaces:\n  research:\n    guardrails:\n      Daily cap: [bob@corp.example]\n      9a000000-0000-4000-8000-000000000201: [alice@corp.example]\n',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('gatesync.yaml:6:7: error: 9a000000-0000-4000-8000-000000000201 is the same guardrail as Daily cap (line 5)');
+  });
+
+  it('two guardrails sharing a name, by UUID, still hold a member once', async () => {
+    const state = exampleState();
+    state.guardrails.push({ ...state.guardrails.find((g) => g.name === 'GPU heavy')!, id: '9a000000-0000-4000-8000-000000000299', members: [] });
+    const { run } = await planFile(
+      'version: 1\nworkspaces:\n  research:\n    guardrails:\n      9a000000-0000-4000-8000-000000000202: [alice@corp.example]\n      9a000000-0000-4000-8000-000000000299: [user_2alice]\n',
+      state,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('gatesync.yaml:6:46: error: user_2alice is listed under guardrails GPU heavy (line 5) and GPU heavy');
+  });
+
+  it('reports an unknown top-level protected member once, not once per workspace', async () => {
+    const { run } = await planFile(
+      'version: 1\nprotected: [nobody@corp.example]\nworkspaces:\n  research:\n    guardrails:\n      Daily cap: [bob@corp.example]\n  platform:\n    guardrails:\n      Staging: [mallory@corp.example]\n',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.match(/no organization member has the email nobody@corp\.example/g)).toHaveLength(1);
+  });
+
   it('warns once when one person is listed by email and by id, and plans them once', async () => {
     const { run } = await planFile('version: 1\nworkspaces:\n  research:\n    guardrails:\n      Daily cap: [bob@corp.example, user_2bob, carol@corp.example, niaj@corp.example, Alice@corp.example]\n');
     expect(run.code).toBe(0);

@@ -6,7 +6,7 @@ import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '
 import type { Observed, ObservedWorkspace } from '../providers/observe.js';
 import type { Scope } from '../providers/observe.js';
 import { suggest } from './suggest.js';
-import type { Config, Diagnostic, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
+import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
 
 const MAX_SUGGESTIONS = 20;
 
@@ -94,7 +94,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     const desired = resolveWorkspace(workspaceConfig, observedWorkspace);
     if (desired) workspaces.push(desired);
   }
-  return errors.length ? { errors, warnings } : { desired: { workspaces }, errors, warnings };
+  // Top-level entries (`protected`, groups) are resolved once per workspace that uses them: report each problem once.
+  return errors.length ? { errors: unique(errors), warnings: unique(warnings) } : { desired: { workspaces }, errors, warnings: unique(warnings) };
 
   function resolveWorkspace(config: WorkspaceConfig, observedWorkspace: ObservedWorkspace): DesiredWorkspace | undefined {
     const { info } = observedWorkspace;
@@ -110,21 +111,32 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     const protectedIds = new Set(resolveMembers(config.protected, 'protected').keys());
 
     const guardrails = new Map<string, DesiredGuardrail>();
-    const guardrailOf = new Map<string, { name: string; ref: MemberRef }>();
+    const keyOf = new Map<string, GuardrailConfig>();
+    const guardrailOf = new Map<string, { id: string; name: string; ref: MemberRef }>();
     for (const guardrailConfig of config.guardrails) {
       const guardrail = findGuardrail(guardrailConfig.key, guardrailConfig.location, observedWorkspace);
       if (!guardrail) continue;
+      const twin = keyOf.get(guardrail.id);
+      if (twin) {
+        error(
+          guardrailConfig.location,
+          `${guardrailConfig.key} is the same guardrail as ${twin.key} (line ${twin.location.line})`,
+          'list each guardrail once',
+        );
+        continue;
+      }
+      keyOf.set(guardrail.id, guardrailConfig);
       const listed = resolveMembers(guardrailConfig.members, `guardrail ${guardrail.name}`);
       for (const [userId, source] of listed) {
         const other = guardrailOf.get(userId);
-        if (other && other.name !== guardrail.name) {
+        if (other && other.id !== guardrail.id) {
           error(
             source.ref.location,
             `${source.ref.ref} is listed under guardrails ${other.name} (line ${other.ref.location.line}) and ${guardrail.name} of workspace ${info.slug}`,
             'a member has at most one guardrail per workspace',
           );
         }
-        guardrailOf.set(userId, { name: guardrail.name, ref: source.ref });
+        guardrailOf.set(userId, { id: guardrail.id, name: guardrail.name, ref: source.ref });
         // With `prune: false`, live members the file does not list stay members, so they may be assigned.
         const staying = !members || !config.prune ? observedWorkspace.members.has(userId) : false;
         const isMember = members?.has(userId) || staying;
@@ -195,4 +207,14 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     }
     return guardrail;
   }
+}
+
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.location.line}:${d.location.col}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
