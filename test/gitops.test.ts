@@ -59,6 +59,17 @@ describe('saved plans', () => {
     expect(sim.stats.writes).toBe(0);
   });
 
+  it('applies a saved plan against the file it was made from when -c is not given', async () => {
+    const sim = await org();
+    const cwd = workdir({ 'members.yaml': membersConfig(range(1, 11), range(1, 10)) });
+    const env = simulatorEnv(sim);
+    expect((await runGatesync(['plan', '-c', 'members.yaml', '--out', 'plan.json'], { cwd, env })).code).toBe(0);
+    const applied = await runGatesync(['apply', 'plan.json', '--yes'], { cwd, env });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(sim.store.isWorkspaceMember('ws-001', uid(11))).toBe(true);
+  });
+
   it('refuses when the file changed since the plan was made', async () => {
     const sim = await org();
     const cwd = workdir({ 'gatesync.yaml': membersConfig(range(1, 12), range(1, 10)) });

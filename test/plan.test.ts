@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planDrift } from '../src/plan/drift.js';
 import { plan } from '../src/plan/plan.js';
 import type { Change, Plan } from '../src/plan/types.js';
 import { desiredOf, observedOf, type DesiredSpec, type OrgSpec } from './support/states.js';
@@ -154,5 +155,24 @@ describe('planner: output', () => {
       'guardrail g-platform-default ',
     ]);
     expect(new Set(result.resources.map((r) => r.fingerprint)).size).toBe(5);
+  });
+});
+
+describe('planDrift', () => {
+  const org: OrgSpec = { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { A: ['u1'] } } } };
+  const desired: Record<string, DesiredSpec> = { research: { members: ['u1'] } };
+
+  it('is empty while the organization is unchanged', () => {
+    expect(planDrift(planOf(org, desired), planOf(org, desired))).toEqual([]);
+  });
+
+  it('counts the members that differ per resource', () => {
+    const changed: OrgSpec = { users, workspaces: { research: { members: ['u1', 'u3', 'u4'], guardrails: { A: ['u1'] } } } };
+    expect(planDrift(planOf(org, desired), planOf(changed, desired))).toEqual(['workspace research: 3 members differ']);
+  });
+
+  it('notices a guardrail created since the plan', () => {
+    const grown: OrgSpec = { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { A: ['u1'], B: ['u2'] } } } };
+    expect(planDrift(planOf(org, desired), planOf(grown, desired))).toEqual(['guardrail B (workspace research): new since the plan']);
   });
 });

@@ -4,6 +4,8 @@ import { DEFAULT_BATCH_SIZE } from '../apply/apply.js';
 import { suggest } from '../config/suggest.js';
 import { UsageError } from './errors.js';
 
+export const DEFAULT_CONFIG = 'gatesync.yaml';
+
 export const COMMANDS = ['validate', 'plan', 'apply', 'export', 'simulator', 'demo'] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -11,6 +13,8 @@ export interface Args {
   command: Command;
   positionals: string[];
   config: string;
+  /** Whether `-c` was given (a saved plan otherwise names its own file). */
+  configGiven: boolean;
   workspaces: string[];
   format: 'text' | 'json' | 'markdown';
   detailedExitcode: boolean;
@@ -76,7 +80,7 @@ export function parseCliArgs(argv: string[]): Args {
       allowPositionals: true,
       strict: true,
       options: {
-        config: { type: 'string', short: 'c', default: 'gatesync.yaml' },
+        config: { type: 'string', short: 'c' },
         workspace: { type: 'string', multiple: true, default: [] },
         format: { type: 'string', default: 'text' },
         'detailed-exitcode': { type: 'boolean', default: false },
@@ -115,7 +119,8 @@ export function parseCliArgs(argv: string[]): Args {
   return {
     command: command as Command,
     positionals: rest,
-    config: values.config!,
+    config: values.config ?? DEFAULT_CONFIG,
+    configGiven: values.config !== undefined,
     workspaces: values.workspace!,
     format: values.format as Args['format'],
     detailedExitcode: values['detailed-exitcode']!,
