@@ -21,6 +21,9 @@ describe('refused batches', () => {
     const sim = await org(20);
     for (let i = 1; i <= 10; i++) sim.store.addWorkspaceMember('ws-001', uid(i));
     sim.store.setActiveApiKeys('ws-001', uid(4), true);
+    const guardrail = sim.store.guardrailByName('ws-001', 'Guardrail 2').id;
+    sim.store.assign(guardrail, uid(4));
+    sim.store.assign(guardrail, uid(5));
     sim.store.setScimManaged(uid(6), true);
     const cwd = workdir({ 'gatesync.yaml': `version: 1\nworkspaces:\n  ws-001:\n    members: [${[1, 2, 3, 7, 8, 9, 10, 11].map(email).join(', ')}]\n` });
     const env = simulatorEnv(sim);
@@ -33,6 +36,9 @@ describe('refused batches', () => {
     expect(sim.store.isWorkspaceMember('ws-001', uid(5))).toBe(false);
     expect(sim.store.isWorkspaceMember('ws-001', uid(11))).toBe(true);
     expect(sim.store.isWorkspaceMember('ws-001', uid(4))).toBe(true);
+    // Unassigned before the removal the API refused, then given its guardrail back.
+    expect(first.stdout).toContain(`restored: guardrail Guardrail 2 for ${uid(4)}, whose removal failed`);
+    expect(sim.store.snapshot().assignments[guardrail]).toEqual([uid(4)]);
 
     sim.store.setActiveApiKeys('ws-001', uid(4), false);
     sim.store.setScimManaged(uid(6), false);

@@ -34,6 +34,8 @@ export interface BatchResult {
   error?: string;
   /** Requests this batch cost, splits and retries of refused members included. */
   requests: number;
+  /** Set on an assign that gives back the guardrail of members whose removal failed. */
+  restore?: true;
 }
 
 export interface ApplyResult {
@@ -87,7 +89,7 @@ export async function apply(plan: Plan, provider: Provider, options: ApplyOption
   return {
     batches,
     ok: batches.every((b) => b.status === 'ok'),
-    applied: batches.reduce((sum, b) => sum + b.applied.length, 0),
+    applied: batches.reduce((sum, b) => sum + (b.restore ? 0 : b.applied.length), 0),
     refused: batches.reduce((sum, b) => sum + b.refused.length, 0),
     failed: count('failed') + count('partial'),
     skipped: count('skipped'),
@@ -121,7 +123,40 @@ async function applyWorkspace(
       for (const userId of result.userIds) if (!applied.has(userId)) blocked.add(userId);
     }
   }
-  return results;
+  const restores = restoreSteps(phases, results);
+  const restored = await Promise.all(
+    restores.flatMap((step) =>
+      chunk(step.changes, batchSize).map((changes) => limit(() => runStep(step, changes, new Set(), provider))),
+    ),
+  );
+  return [...results, ...restored.map((result) => ({ ...result, restore: true as const }))];
+}
+
+/**
+ * A member is unassigned before leaving a workspace; when the removal then
+ * fails (active API keys, SCIM), they stay a member and must not be left
+ * without the guardrail they had. These steps assign it back.
+ */
+function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
+  const stillMembers = new Set<string>();
+  const unassigned = new Set<string>();
+  for (const result of results) {
+    const applied = new Set(result.applied);
+    if (result.call === 'remove-members') for (const userId of result.userIds) if (!applied.has(userId)) stillMembers.add(userId);
+    if (result.call === 'unassign') for (const userId of applied) unassigned.add(`${result.targetId}\u0000${userId}`);
+  }
+  if (stillMembers.size === 0) return [];
+  const unassignPhase = phases[PHASES.findIndex((phase) => phase.call === 'unassign')] ?? [];
+  return unassignPhase.flatMap((step) => {
+    const changes = step.changes.filter(
+      (change) =>
+        change.kind === 'unassign' &&
+        change.reason === 'leaves-workspace' &&
+        stillMembers.has(change.userId) &&
+        unassigned.has(`${step.targetId}\u0000${change.userId}`),
+    );
+    return changes.length ? [{ ...step, call: 'assign' as const, changes }] : [];
+  });
 }
 
 async function runStep(step: Step, changes: Change[], blocked: Set<string>, provider: Provider): Promise<BatchResult> {

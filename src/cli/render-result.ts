@@ -6,6 +6,11 @@ export function renderApplyResult(result: ApplyResult): string {
   const lines: string[] = [];
   for (const batch of result.batches) {
     const where = `workspace ${batch.workspaceSlug}, ${batch.call} on ${batch.targetLabel}`;
+    if (batch.restore) {
+      const who = batch.applied.join(', ');
+      if (who) lines.push(`  restored: ${batch.targetLabel} for ${who}, whose removal failed (workspace ${batch.workspaceSlug})`);
+      continue;
+    }
     for (const refused of batch.refused) lines.push(`  refused: ${memberLabel(refused)} — ${refused.reason} (${where})`);
     if (batch.error) lines.push(`  ${batch.status}: ${batch.userIds.length} member(s) — ${batch.error} (${where})`);
   }
