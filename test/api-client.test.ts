@@ -86,3 +86,13 @@ describe('base URL', () => {
     expect(checkBaseUrl('https://modelgates.ai/api/v1').protocol).toBe('https:');
   });
 });
+
+describe('long Retry-After', () => {
+  it('fails at once rather than wait longer than the cap', async () => {
+    const { sim, provider } = await setup({ faults: { 429: 1 }, retryAfterSeconds: 3_600 });
+    const started = performance.now();
+    await expect(provider.listOrgMembers()).rejects.toMatchObject({ status: 429 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(sim.stats.requests).toBe(1);
+  });
+});

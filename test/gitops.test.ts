@@ -84,6 +84,16 @@ describe('saved plans', () => {
   });
 });
 
+describe('files the user names', () => {
+  it('a plan file that cannot be written is a plain error', async () => {
+    const sim = await org();
+    const cwd = workdir({ 'gatesync.yaml': membersConfig(range(1, 11), range(1, 10)) });
+    const run = await runGatesync(['plan', '--out', 'missing-dir/plan.json'], { cwd, env: simulatorEnv(sim) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^gatesync: cannot write --out .*missing-dir\/plan\.json: ENOENT\n$/);
+  });
+});
+
 describe('drift detection', () => {
   it('plan --detailed-exitcode: 0 in sync, 2 on drift, with a JSON summary', async () => {
     const sim = await org();

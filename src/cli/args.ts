@@ -27,6 +27,8 @@ export interface Args {
   maxRetries: number;
   timeoutSeconds?: number;
   apiKeyFile?: string;
+  /** The management key once read (from the environment or `--api-key-file`), so it is read once per run. */
+  managementKey?: string;
   verbose: boolean;
   port: number;
   state?: string;

@@ -2,6 +2,7 @@
  * Groups a plan for reading: by workspace, then by resource — the
  * workspace's membership first, then each guardrail by name.
  */
+import { compareText } from '../plan/order-changes.js';
 import type { Change, Kept, Plan } from '../plan/types.js';
 
 export interface ResourceSection {
@@ -37,11 +38,11 @@ export function groupPlan(plan: Plan): WorkspaceSection[] {
   for (const kept of plan.kept) section(kept.workspaceSlug, kept.guardrailId, kept.guardrailName).kept.push(kept);
 
   return [...workspaces.entries()]
-    .sort(([a], [b]) => compare(a, b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([workspaceSlug, resources]) => ({
       workspaceSlug,
       resources: [...resources.values()].sort(
-        (a, b) => Number(a.guardrailId !== undefined) - Number(b.guardrailId !== undefined) || compare(a.title, b.title),
+        (a, b) => Number(a.guardrailId !== undefined) - Number(b.guardrailId !== undefined) || compareText(a.title, b.title),
       ),
     }));
 }
@@ -89,4 +90,3 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${parts.join(', ')}, in ${summary.workspaces} workspace${summary.workspaces === 1 ? '' : 's'}.`;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -2,7 +2,9 @@
  * Where the CLI reads and writes. Everything it prints goes through `Io`,
  * which masks the management key, so no output can carry it.
  */
+import { appendFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
+import { UsageError } from './errors.js';
 import { colourPaint, plainPaint, type Paint } from './render-text.js';
 
 export interface Io {
@@ -30,11 +32,23 @@ export function processIo(): Io {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await rl.question(question);
+      } catch {
+        // Ctrl-C or Ctrl-D at the prompt: no answer, so no "yes".
+        return '';
       } finally {
         rl.close();
       }
     },
   };
+}
+
+/** Writes a file the user named; a failure is the user's to fix, not a bug. */
+export async function writeUserFile(path: string, text: string, what: string, append = false): Promise<void> {
+  try {
+    await (append ? appendFile(path, text) : writeFile(path, text));
+  } catch (error) {
+    throw new UsageError(`cannot write ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 /** Wraps an Io so that every occurrence of the secret is replaced before it is written. */

@@ -22,6 +22,7 @@ export const DEFAULT_BASE_URL = 'https://modelgates.ai/api/v1';
 
 /** The management key: `--api-key-file` first, then MODELGATES_API_KEY. Never from the YAML file. */
 export async function readApiKey(args: Args, io: Io): Promise<string> {
+  if (args.managementKey) return args.managementKey;
   if (args.apiKeyFile) {
     let text: string;
     try {

@@ -34,8 +34,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   }
   try {
     const args = parseCliArgs(argv);
-    const key = await readApiKey(args, rawIo).catch(() => undefined);
-    io = redactingIo(rawIo, key);
+    args.managementKey = await readApiKey(args, rawIo).catch(() => undefined);
+    io = redactingIo(rawIo, args.managementKey);
     return await COMMAND_RUNNERS[args.command](args, io);
   } catch (error) {
     return reportError(error, io);

@@ -15,9 +15,12 @@ function keptKey(kept: Kept): string {
   return [kept.workspaceSlug, kept.guardrailName ?? '', kept.email || kept.userId, kept.userId].join('\u0000');
 }
 
+/** Code-point order: the same on every machine and locale, unlike `localeCompare`. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   const keyed = items.map((item) => ({ item, key: key(item) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.sort((a, b) => compareText(a.key, b.key));
   return keyed.map(({ item }) => item);
 }
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Observed, ObservedWorkspace } from '../providers/observe.js';
 import type { DesiredWorkspace, Desired } from './desired.js';
-import { sortChanges, sortKept } from './order-changes.js';
+import { compareText, sortChanges, sortKept } from './order-changes.js';
 import type { Change, Kept, Plan, PlannedResource, PlanSummary } from './types.js';
 
 export function plan(desired: Desired, observed: Observed): Plan {
@@ -111,7 +111,7 @@ function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): Plan
       ...observedMembers(live.members),
     });
   }
-  const guardrails = [...live.guardrails.values()].sort((a, b) => compare(a.info.name, b.info.name) || compare(a.info.id, b.info.id));
+  const guardrails = [...live.guardrails.values()].sort((a, b) => compareText(a.info.name, b.info.name) || compareText(a.info.id, b.info.id));
   for (const guardrail of guardrails) {
     const managed = workspace.guardrails.get(guardrail.info.id);
     resources.push({
@@ -150,4 +150,3 @@ function summarize(changes: Change[]): PlanSummary {
   return summary;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -27,6 +27,8 @@ export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 20_000;
+/** A server asking for a longer wait than this gets no retry: the run fails now rather than hang. */
+export const MAX_RETRY_AFTER_MS = 120_000;
 
 export interface RequestEvent {
   method: string;
@@ -172,6 +174,7 @@ export class ApiClient {
   /** Full-jitter exponential backoff, never shorter than what the server asked for. */
   private retryDelay(outcome: Failure, attempt: number): number | undefined {
     if (!outcome.retryable) return undefined;
+    if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > MAX_RETRY_AFTER_MS) return undefined;
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
     const jitter = Math.floor(this.random() * ceiling);
     return outcome.retryAfterMs !== undefined ? Math.max(outcome.retryAfterMs, 0) : jitter;

@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { stringify } from 'yaml';
+import { compareText } from '../../plan/order-changes.js';
 import { observe, type Observed, type ObservedWorkspace } from '../../providers/observe.js';
 import type { Args } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import { writeUserFile, type Io } from '../io.js';
 import { connect, readApiKey } from '../pipeline.js';
 
 /**
@@ -22,7 +22,7 @@ export async function exportCommand(args: Args, io: Io): Promise<number> {
     if (missing.length) throw new UsageError(`--workspace ${missing.join(', ')}: no such workspace`);
     const text = renderExport(observed);
     if (args.output) {
-      await writeFile(resolvePath(io.cwd, args.output), text);
+      await writeUserFile(resolvePath(io.cwd, args.output), text, '--output');
       io.stderr(`wrote ${args.output}\n`);
     } else {
       io.stdout(text);
@@ -35,7 +35,7 @@ export async function exportCommand(args: Args, io: Io): Promise<number> {
 
 export function renderExport(observed: Observed): string {
   const workspaces = [...new Map([...observed.workspacesByKey.values()].flatMap((w) => (w ? [[w.info.id, w] as const] : []))).values()];
-  workspaces.sort((a, b) => compare(a.info.slug, b.info.slug));
+  workspaces.sort((a, b) => compareText(a.info.slug, b.info.slug));
   const lines = [
     '# yaml-language-server: $schema=https://unpkg.com/gatesync/schemas/gatesync.schema.json',
     '# Exported from the live organization by `gatesync export`.',
@@ -53,7 +53,7 @@ function renderWorkspace(workspace: ObservedWorkspace, observed: Observed): stri
     return { ref: known?.email || userId, comment: name };
   };
   const list = (userIds: Iterable<string>, indent: string) => {
-    const entries = [...userIds].map(member).sort((a, b) => compare(a.ref, b.ref));
+    const entries = [...userIds].map(member).sort((a, b) => compareText(a.ref, b.ref));
     const width = Math.max(0, ...entries.map((e) => scalar(e.ref).length));
     return entries.map((e) => `${indent}- ${scalar(e.ref).padEnd(width)}${e.comment ? `  # ${e.comment}` : ''}`.trimEnd());
   };
@@ -64,7 +64,7 @@ function renderWorkspace(workspace: ObservedWorkspace, observed: Observed): stri
   }
   const guardrails = [...workspace.guardrails.values()]
     .filter((g) => g.info.id !== workspace.info.defaultGuardrailId && g.members.size > 0)
-    .sort((a, b) => compare(a.info.name, b.info.name));
+    .sort((a, b) => compareText(a.info.name, b.info.name));
   const nameCount = new Map<string, number>();
   for (const g of workspace.guardrails.values()) nameCount.set(g.info.name, (nameCount.get(g.info.name) ?? 0) + 1);
   if (guardrails.length) lines.push('    guardrails:');
@@ -82,4 +82,3 @@ function scalar(value: string): string {
   return stringify(value).trimEnd();
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,10 +1,9 @@
-import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { assertSafe } from '../../plan/safety.js';
 import type { Plan } from '../../plan/types.js';
 import type { Args } from '../args.js';
 import { EXIT } from '../errors.js';
-import { paintFor, type Io } from '../io.js';
+import { paintFor, writeUserFile, type Io } from '../io.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
 import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
 import { renderMarkdown } from '../render-markdown.js';
@@ -21,8 +20,8 @@ export async function planCommand(args: Args, io: Io): Promise<number> {
     const { plan } = await buildPlan(config, provider, args, io);
     const file = toPlanFile(plan, config, args.workspaces, config.safety);
     io.stdout(renderPlan(plan, file, args.format, io));
-    if (args.out) await writeFile(resolvePath(io.cwd, args.out), renderJson(file));
-    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan) + '\n');
+    if (args.out) await writeUserFile(resolvePath(io.cwd, args.out), renderJson(file), '--out');
+    if (io.env.GITHUB_STEP_SUMMARY) await writeUserFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan) + '\n', 'GITHUB_STEP_SUMMARY', true);
     if (!args.allowDestructive) assertSafe(plan, file.safety);
     return args.detailedExitcode && plan.summary.total > 0 ? EXIT.changes : EXIT.ok;
   } finally {
