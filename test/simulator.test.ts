@@ -47,12 +47,14 @@ async function call(simulator: RunningSimulator, method: string, path: string, b
   return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
+/** The documented error body; a refused member is named in `error.metadata.user_id`, never in the top-level `user_id`. */
 function expectError(reply: Reply, status: number, userId: string | null = null): void {
   expect(reply.status).toBe(status);
   expect(reply.body).toEqual({
     error: { code: status, message: expect.any(String), metadata: reply.body.error.metadata ?? null },
-    user_id: userId,
+    user_id: null,
   });
+  expect(reply.body.error.metadata?.user_id ?? null).toBe(userId);
 }
 
 describe('authentication and routing', () => {
@@ -172,7 +174,7 @@ describe('workspace membership', () => {
     const reply = await call(simulator, 'POST', '/workspaces/research/members/remove', { user_ids: [u('bob'), u('heidi')] });
     expectError(reply, 400, u('heidi'));
     expect(reply.body.error.message).toBe('user_2heidi (heidi@corp.example) has active API keys in this workspace');
-    expect(reply.body.error.metadata).toEqual({ reason: 'active_api_keys' });
+    expect(reply.body.error.metadata).toEqual({ reason: 'active_api_keys', user_id: u('heidi') });
     expect(simulator.store.snapshot()).toEqual(before);
   });
 
@@ -182,7 +184,7 @@ describe('workspace membership', () => {
     const reply = await call(simulator, 'POST', '/workspaces/platform/members/remove', { user_ids: [u('peggy'), u('ivan')] });
     expectError(reply, 400, u('ivan'));
     expect(reply.body.error.message).toBe('user_2ivan (ivan@corp.example) is managed by SCIM; remove them in the identity provider');
-    expect(reply.body.error.metadata).toEqual({ reason: 'scim_managed' });
+    expect(reply.body.error.metadata).toEqual({ reason: 'scim_managed', user_id: u('ivan') });
     expect(simulator.store.snapshot()).toEqual(before);
   });
 
@@ -228,7 +230,7 @@ describe('guardrail assignments', () => {
       member_user_ids: [u('alice'), u('erin')],
     });
     expectError(reply, 400, u('erin'));
-    expect(reply.body.error.metadata).toEqual({ reason: 'not_workspace_member' });
+    expect(reply.body.error.metadata).toEqual({ reason: 'not_workspace_member', user_id: u('erin') });
     expect(simulator.store.snapshot().assignments[G.researchDailyCap]).toEqual([u('bob'), u('carol'), u('niaj')]);
     await call(simulator, 'POST', '/workspaces/research/members/add', { user_ids: [u('erin')] });
     const retried = await call(simulator, 'POST', `/guardrails/${G.researchDailyCap}/assignments/members`, {

@@ -1,7 +1,7 @@
 /**
  * One bulk call, made to get as much applied as the API allows:
  * - 413 (too large): split in two and send both halves;
- * - 400 naming a user (`user_id`): that user is refused, the rest is sent again;
+ * - 400 naming one of the batch's members (`error.metadata.user_id`): that member is refused, the rest is sent again;
  * - 400 naming nobody: bisect until the refused ids are isolated.
  * Bulk writes are idempotent, so sending part of a batch again is safe.
  * Any other failure fails the whole batch.
@@ -43,9 +43,9 @@ export async function runBatch(call: BatchCall, userIds: string[], emails: Map<s
         const half = Math.ceil(ids.length / 2);
         await send(ids.slice(0, half));
         await send(ids.slice(half));
-      } else if (error.status === 400 && error.userId && ids.includes(error.userId)) {
-        refuse(error.userId, error.apiMessage);
-        await send(ids.filter((id) => id !== error.userId));
+      } else if (error.status === 400 && error.memberId && ids.includes(error.memberId)) {
+        refuse(error.memberId, error.apiMessage);
+        await send(ids.filter((id) => id !== error.memberId));
       } else if (error.status === 400 && ids.length > 1) {
         const half = Math.ceil(ids.length / 2);
         await send(ids.slice(0, half));

@@ -8,7 +8,7 @@ export type ErrorMetadata = Record<string, unknown>;
 
 export class SimulatorError extends Error {
   readonly status: number;
-  /** The user the refusal is about (first offender of a batch), if any. */
+  /** The user the refusal is about (first offender of a batch), if any: sent as `error.metadata.user_id`. */
   readonly userId: string | null;
   readonly metadata: ErrorMetadata | null;
 
@@ -26,8 +26,15 @@ export interface ErrorBody {
   user_id: string | null;
 }
 
+/**
+ * The member a refusal is about goes in `error.metadata.user_id`. The
+ * top-level `user_id` is not the refused member: the API does not document
+ * it as such (it is on every error, 401 and 5xx included), so the simulator
+ * leaves it null and no client may read a refused member from it.
+ */
 export function errorBody(status: number, message: string, userId: string | null = null, metadata: ErrorMetadata | null = null): ErrorBody {
-  return { error: { code: status, message, metadata }, user_id: userId };
+  const details = userId === null ? metadata : { ...metadata, user_id: userId };
+  return { error: { code: status, message, metadata: details }, user_id: null };
 }
 
 export function badRequest(message: string, userId: string | null = null, metadata: ErrorMetadata | null = null): SimulatorError {
