@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.js';
+import { TransportError } from './api-error.js';
 import type { FirstPage } from './provider.js';
 
 /** The API's maximum page size. */
@@ -33,14 +34,20 @@ export async function firstPage<T>(
   query: Record<string, string | undefined> = {},
 ): Promise<FirstPage<T>> {
   const first = await client.get<Page<T>>(path, { ...query, offset: 0, limit: PAGE_SIZE });
+  // A server that serves shorter pages than asked for sets the stride; nothing is skipped.
+  const stride = first.data.length > 0 && first.data.length < Math.min(PAGE_SIZE, first.total_count) ? first.data.length : PAGE_SIZE;
   const readAll = async (): Promise<T[]> => {
     const offsets: number[] = [];
-    for (let offset = PAGE_SIZE; offset < first.total_count; offset += PAGE_SIZE) offsets.push(offset);
+    for (let offset = stride; offset < first.total_count; offset += stride) offsets.push(offset);
     const rest = await Promise.all(
       offsets.map((offset) => client.get<Page<T>>(path, { ...query, offset, limit: PAGE_SIZE })),
     );
     const items = first.data.slice();
     for (const page of rest) for (const item of page.data) items.push(item);
+    // Planning on part of a collection would remove or assign the wrong people: refuse instead.
+    if (items.length !== first.total_count) {
+      throw new TransportError('GET', path, `read ${items.length} of the ${first.total_count} items it announced (it changed while being read?); run again`);
+    }
     return items;
   };
   return { totalCount: first.total_count, pages: pageCount(first.total_count), readAll };
