@@ -23,10 +23,10 @@ afterEach(async () => {
 async function proxied(target: string, rewrite: (page: { data: unknown[]; total_count: number }, offset: number) => unknown) {
   proxy = createServer(async (request, response) => {
     const upstream = await fetch(`${target}${request.url!.replace(/^\/api\/v1/, '')}`, { headers: { authorization: request.headers.authorization ?? '' } });
-    const body = await upstream.json();
+    const body = (await upstream.json()) as { data?: unknown[]; total_count: number };
     const offset = Number(new URL(request.url!, 'http://x').searchParams.get('offset') ?? 0);
     response.writeHead(upstream.status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(upstream.ok && Array.isArray(body.data) ? rewrite(body, offset) : body));
+    response.end(JSON.stringify(upstream.ok && Array.isArray(body.data) ? rewrite({ data: body.data, total_count: body.total_count }, offset) : body));
   });
   await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/api/v1`;

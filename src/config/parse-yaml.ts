@@ -54,6 +54,15 @@ export function parseYaml(source: string, file: string): ParseOutcome {
 
   reportYamlProblems(doc, source, locator, diagnostics);
   if (diagnostics.errors.length > 0) return done(diagnostics);
+  if (doc.directives.yaml.explicit && doc.directives.yaml.version !== '1.2') {
+    // YAML 1.1 brings merge keys (`<<`) and `no`/`yes` booleans: a list could silently inherit another's members.
+    diagnostics.error(
+      locator.atOffset(Math.max(0, source.indexOf('%YAML')), ''),
+      `YAML ${doc.directives.yaml.version} is not supported: gatesync files are YAML 1.2`,
+      'remove the `%YAML` line',
+    );
+    return done(diagnostics);
+  }
   if (doc.contents === null) {
     diagnostics.error(
       locator.atOffset(0, ''),

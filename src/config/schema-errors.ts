@@ -34,7 +34,12 @@ export function explainSchemaError(error: ErrorObject, locator: Locator): Explan
       return {
         location: locator.at([...path, field], 'key'),
         message: `unknown field \`${field}\``,
-        hint: near !== undefined ? `did you mean \`${near}\`?` : `allowed here: ${allowed.map(quoted).join(', ')}`,
+        hint:
+          field === '<<'
+            ? 'YAML merge keys are not supported: share member lists with `groups:`'
+            : near !== undefined
+              ? `did you mean \`${near}\`?`
+              : `allowed here: ${allowed.map(quoted).join(', ')}`,
         suggested: near,
       };
     }
