@@ -126,6 +126,18 @@ describe('resolution errors', () => {
     expect(run.stderr.match(/no organization member has the email nobody@corp\.example/g)).toHaveLength(1);
   });
 
+  it('matches UUIDs whatever their case, and emails whatever their Unicode form', async () => {
+    const state = exampleState();
+    state.members.push({ ...state.members[0]!, id: 'user_2jurgen', email: 'j\u00fcrgen@corp.example' });
+    state.workspaces.find((w) => w.slug === 'research')!.members!.push('user_2jurgen');
+    const { run } = await planFile(
+      'version: 1\nworkspaces:\n  0C0A0000-0000-4000-8000-000000000002:\n    guardrails:\n      9A000000-0000-4000-8000-000000000202: [dave@corp.example, ju\u0308rgen@corp.example]\n',
+      state,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Plan: 1 to assign, in 1 workspace.');
+  });
+
   it('warns once when one person is listed by email and by id, and plans them once', async () => {
     const { run } = await planFile('version: 1\nworkspaces:\n  research:\n    guardrails:\n      Daily cap: [bob@corp.example, user_2bob, carol@corp.example, niaj@corp.example, Alice@corp.example]\n');
     expect(run.code).toBe(0);

@@ -37,8 +37,9 @@ const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/u;
  * and the file may spell one address differently. Used on both sides of
  * every comparison (the file here, the API's member list at resolution).
  */
+/** The one normalization of emails, for the file and the organization alike: Unicode NFC, then lower case. */
 export function normalizeEmail(email: string): string {
-  return email.toLowerCase();
+  return email.normalize('NFC').toLowerCase();
 }
 
 /**

@@ -5,10 +5,17 @@
 import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
 import type { Observed, ObservedWorkspace } from '../providers/observe.js';
 import type { Scope } from '../providers/observe.js';
+import { normalizeEmail } from './member-refs.js';
 import { suggest } from './suggest.js';
 import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
 
 const MAX_SUGGESTIONS = 20;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How a key of the file is looked up: UUIDs in lower case, as the API writes them; slugs and names as written. */
+function lookupKey(key: string): string {
+  return UUID.test(key) ? key.toLowerCase() : key;
+}
 
 export interface ResolveResult {
   desired?: Desired;
@@ -19,7 +26,7 @@ export interface ResolveResult {
 /** What `observe` must read for this file. */
 export function scopeOf(config: Config): Scope {
   return {
-    workspaces: config.workspaces.map((w) => ({ key: w.key, guardrailKeys: w.guardrails.map((g) => g.key) })),
+    workspaces: config.workspaces.map((w) => ({ key: lookupKey(w.key), guardrailKeys: w.guardrails.map((g) => lookupKey(g.key)) })),
   };
 }
 
@@ -31,7 +38,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
 
   const userIdsByEmail = new Map<string, string>();
   for (const member of observed.orgMembers.values()) {
-    if (member.email) userIdsByEmail.set(member.email.toLowerCase(), member.userId);
+    if (member.email) userIdsByEmail.set(normalizeEmail(member.email), member.userId);
   }
   const emails = [...userIdsByEmail.keys()];
   const userIds = [...observed.orgMembers.keys()];
@@ -71,7 +78,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
   const seenWorkspaces = new Map<string, WorkspaceConfig>();
   const workspaces: DesiredWorkspace[] = [];
   for (const workspaceConfig of config.workspaces) {
-    const observedWorkspace = observed.workspacesByKey.get(workspaceConfig.key);
+    const observedWorkspace = observed.workspacesByKey.get(lookupKey(workspaceConfig.key));
     if (!observedWorkspace) {
       const near = suggest(workspaceConfig.key, (observed.allWorkspaces ?? []).map((w) => w.slug));
       error(
@@ -172,7 +179,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
   function findGuardrail(key: string, location: SourceLocation, workspace: ObservedWorkspace) {
     const slug = workspace.info.slug;
     const all = [...workspace.guardrails.values()].map((g) => g.info);
-    const byId = workspace.guardrails.get(key)?.info;
+    const id = lookupKey(key);
+    const byId = workspace.guardrails.get(id)?.info;
     const byName = all.filter((g) => g.name === key);
     const guardrail = byId ?? byName[0];
     if (byName.length > 1 && !byId) {
@@ -180,8 +188,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
       return undefined;
     }
     if (!guardrail) {
-      if (observed.foreignGuardrails.has(key)) {
-        const foreign = observed.foreignGuardrails.get(key);
+      if (observed.foreignGuardrails.has(id)) {
+        const foreign = observed.foreignGuardrails.get(id);
         if (foreign) {
           error(
             location,
