@@ -132,9 +132,30 @@ describe('planner: output', () => {
     ]);
   });
 
-  it('is deterministic and counts every kind', () => {
+  it('is deterministic whatever order the state was read in, and counts every kind', () => {
     const first = planOf(org, desired);
-    expect(planOf(org, desired)).toEqual(first);
+    const reversed = (spec: OrgSpec): OrgSpec => ({
+      users: [...spec.users].reverse(),
+      workspaces: Object.fromEntries(
+        Object.entries(spec.workspaces)
+          .reverse()
+          .map(([slug, w]) => [
+            slug,
+            {
+              members: [...(w.members ?? [])].reverse(),
+              guardrails: Object.fromEntries(Object.entries(w.guardrails ?? {}).reverse().map(([name, ids]) => [name, [...ids].reverse()])),
+            },
+          ]),
+      ),
+    });
+    const reversedDesired = Object.fromEntries(
+      Object.entries(desired)
+        .reverse()
+        .map(([slug, d]) => [slug, { ...d, members: [...(d.members ?? [])].reverse() }]),
+    );
+    const again = planOf(reversed(org), reversedDesired);
+    expect(again.changes).toEqual(first.changes);
+    expect(again.kept).toEqual(first.kept);
     expect(first.summary).toEqual({ add: 3, remove: 1, assign: 3, unassign: 1, move: 1, workspaces: 2, total: 9 });
   });
 

@@ -26,7 +26,14 @@ describe('property: apply(plan(desired, observed)) reaches desired and nothing e
     const first = plan(desired, await observe(provider, scopeOf(desired)));
     const result = await apply(first, provider, { concurrency: 4, batchSize: 1 + (seed % 7) });
     expect(result.ok).toBe(true);
+    expect(provider.violations).toEqual([]);
     const after = provider.snapshot();
+    // Nobody outside the default workspace holds a guardrail of a workspace they are not a member of.
+    for (const guardrail of org.guardrails) {
+      const workspace = org.workspaces.find((w) => w.id === guardrail.workspaceId)!;
+      if (workspace.slug === 'default') continue;
+      for (const userId of after.assignments[guardrail.id] ?? []) expect(after.workspaceMembers[workspace.id]).toContain(userId);
+    }
 
     const managedWorkspaces = new Set(desired.workspaces.map((w) => w.info.id));
     for (const [workspaceId, members] of Object.entries(before.workspaceMembers)) {

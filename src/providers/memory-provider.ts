@@ -32,6 +32,8 @@ export interface MemoryCall {
  */
 export class MemoryProvider implements Provider {
   readonly calls: MemoryCall[] = [];
+  /** Removals of members who still held a guardrail of the workspace: a correct client unassigns first. */
+  readonly violations: string[] = [];
   private readonly members: Map<string, OrgMember>;
   private readonly workspaces: Map<string, WorkspaceInfo>;
   private readonly workspaceMembers = new Map<string, Set<string>>();
@@ -109,7 +111,14 @@ export class MemoryProvider implements Provider {
     if (isDefaultWorkspace(workspace)) this.refuse('removeWorkspaceMembers', 'membership of the default workspace is implicit');
     const refused = userIds.find((userId) => this.unremovable.get(workspace.id)?.has(userId));
     if (refused) this.refuse('removeWorkspaceMembers', `${refused} has active API keys in this workspace`, refused);
-    for (const userId of userIds) this.workspaceMembers.get(workspace.id)!.delete(userId);
+    for (const userId of userIds) {
+      for (const guardrail of this.guardrails.values()) {
+        if (guardrail.workspaceId === workspace.id && this.guardrailMembers.get(guardrail.id)!.has(userId)) {
+          this.violations.push(`removed ${userId} from ${workspace.slug} while assigned to ${guardrail.name}`);
+        }
+      }
+      this.workspaceMembers.get(workspace.id)!.delete(userId);
+    }
   }
 
   async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
