@@ -172,3 +172,18 @@ workspaces:
     expect(sim.stats.writes).toBeGreaterThan(0);
   });
 });
+
+describe('a key that may not write', () => {
+  it('plans, then apply stops at the first write with a 403 named as such and nothing changed', async () => {
+    const sim = await start({ readOnlyApiKeys: ['read-only-key'] });
+    const cwd = workdir({ 'gatesync.yaml': `version: 1\nworkspaces:\n  research:\n    guardrails:\n      Daily cap: [alice@corp.example, bob@corp.example, carol@corp.example, niaj@corp.example]\n` });
+    const env = { ...simulatorEnv(sim), MODELGATES_API_KEY: 'read-only-key' };
+    const planned = await runGatesync(['plan'], { cwd, env });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain('Plan: 1 to assign, in 1 workspace.');
+    const applied = await runGatesync(['apply', '--yes'], { cwd, env });
+    expect(applied.code).toBe(1);
+    expect(applied.stdout).toMatch(/failed: 1 member\(s\) — POST \/guardrails\/\S+\/assignments\/members answered 403: This key may read/);
+    expect(sim.store.snapshot().assignments[sim.store.guardrailByName('research', 'Daily cap').id]).not.toContain('user_2alice');
+  });
+});

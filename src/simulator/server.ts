@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   state?: SimulatorState;
   /** The management key clients must send as `Authorization: Bearer <key>`. */
   apiKey?: string;
+  /** Further keys that may read but not write: writes with them answer 403. */
+  readOnlyApiKeys?: string[];
   /** Delay added to every answer, in milliseconds. */
   latencyMs?: number;
   faults?: FaultRates;
@@ -64,6 +66,7 @@ interface Answer {
 /** Starts the simulator; resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const readOnlyKeys = options.readOnlyApiKeys ?? [];
   const latencyMs = options.latencyMs ?? 0;
   const retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   if (!(latencyMs >= 0)) throw new Error(`latencyMs must be 0 or more, got ${latencyMs}`);
@@ -152,7 +155,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   ): Answer {
     try {
       if (!underPrefix) throw new SimulatorError(404, `No route for ${request.method} ${url.pathname}`);
-      checkKey(request.headers.authorization, apiKey);
+      const key = checkKey(request.headers.authorization, [apiKey, ...readOnlyKeys]);
+      if (request.method !== 'GET' && readOnlyKeys.includes(key)) {
+        throw new SimulatorError(403, 'This key may read the organization but not change it: use a management key with write access');
+      }
       if (matched === undefined) throw new SimulatorError(404, `No route for ${request.method} ${url.pathname}`);
       const { route, params } = matched;
       let batch: string[] = [];
@@ -204,12 +210,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   return { url: `http://127.0.0.1:${port}${API_PREFIX}`, port, apiKey, store, stats, close };
 }
 
-function checkKey(header: string | undefined, apiKey: string): void {
+/** Returns the key the request carries, when it is one of `keys`. */
+function checkKey(header: string | undefined, keys: string[]): string {
   if (header === undefined || header.trim() === '') {
     throw new SimulatorError(401, 'Missing Authorization header: a management key is required (Authorization: Bearer <key>)');
   }
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (match === null || match[1] !== apiKey) throw new SimulatorError(401, 'Invalid management key');
+  if (match === null || !keys.includes(match[1]!)) throw new SimulatorError(401, 'Invalid management key');
+  return match[1]!;
 }
 
 function faultMessage(status: number): string {
