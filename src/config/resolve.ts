@@ -3,8 +3,7 @@
  * into ids, using what `observe` read. Pure: returns values, never throws.
  */
 import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
-import type { Observed, ObservedWorkspace } from '../providers/observe.js';
-import type { Scope } from '../providers/observe.js';
+import type { Observed, ObservedWorkspace, Scope } from '../providers/observe.js';
 import { normalizeEmail } from './member-refs.js';
 import { suggest } from './suggest.js';
 import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';

@@ -128,12 +128,12 @@ function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): Plan
 }
 
 /** Sorted user ids and their fingerprint. */
-export function observedMembers(members: Iterable<string>): { userIds: string[]; fingerprint: string } {
+function observedMembers(members: Iterable<string>): { userIds: string[]; fingerprint: string } {
   const userIds = [...members].sort();
   return { userIds, fingerprint: fingerprintOf(userIds) };
 }
 
-export function fingerprintOf(sortedUserIds: string[]): string {
+function fingerprintOf(sortedUserIds: string[]): string {
   return createHash('sha256').update(sortedUserIds.join('\n')).digest('hex').slice(0, 32);
 }
 

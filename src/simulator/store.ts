@@ -18,6 +18,7 @@
 import { badRequest, notFound } from './errors.js';
 import { DEFAULT_STATE_TIMESTAMP, isUuid, parseState } from './state.js';
 import type { OrgRole, ResetInterval, SimulatorState, StateMember } from './state.js';
+import { workspaceFields } from './wire.js';
 
 export const DEFAULT_WORKSPACE_SLUG = 'default';
 
@@ -639,14 +640,7 @@ export class SimulatorStore {
         created_at: member.createdAt,
       })),
       workspaces: this.sortedWorkspaces.map((workspace) => ({
-        id: workspace.id,
-        slug: workspace.slug,
-        name: workspace.name,
-        description: workspace.description,
-        default_guardrail_id: workspace.defaultGuardrailId,
-        created_by: workspace.createdBy,
-        created_at: workspace.createdAt,
-        updated_at: workspace.updatedAt,
+        ...workspaceFields(workspace),
         members: workspace.isDefault ? [] : this.listWorkspaceMembers(workspace.id).map((membership) => membership.userId),
         active_key_holders: [...(this.activeKeyHolders.get(workspace.id) ?? [])],
         keys: (keysByWorkspace.get(workspace.id) ?? []).map((key) => ({

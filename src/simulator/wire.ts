@@ -25,7 +25,8 @@ export function orgMemberJson(member: OrgMemberRecord): Record<string, unknown> 
   };
 }
 
-export function workspaceJson(workspace: WorkspaceRecord): Record<string, unknown> {
+/** The fields a workspace has both on the wire and in the state file. */
+export function workspaceFields(workspace: WorkspaceRecord) {
   return {
     id: workspace.id,
     slug: workspace.slug,
@@ -35,6 +36,12 @@ export function workspaceJson(workspace: WorkspaceRecord): Record<string, unknow
     created_by: workspace.createdBy,
     created_at: workspace.createdAt,
     updated_at: workspace.updatedAt,
+  };
+}
+
+export function workspaceJson(workspace: WorkspaceRecord): Record<string, unknown> {
+  return {
+    ...workspaceFields(workspace),
     default_image_model: null,
     default_provider_sort: null,
     default_text_model: null,
