@@ -11,7 +11,7 @@ let simulator: RunningSimulator | undefined;
 const start = simulatorPerTest();
 
 it('never prints or saves the key', async () => {
-  simulator = await start({ state: exampleState(), apiKey: KEY, faults: { 503: 0.2 }, seed: 5, retryAfterSeconds: 0 });
+  simulator = await start({ state: exampleState(), apiKey: KEY, faults: { 503: 0.1 }, seed: 5, retryAfterSeconds: 0 });
   const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'gatesync.yaml'), 'utf8');
   const cwd = workdir({ 'gatesync.yaml': example, 'key.txt': `${KEY}\n`, 'bad.yaml': 'version: 1\nworkspaces:\n  research:\n    memebers: []\n' });
   const env = { MODELGATES_BASE_URL: simulator.url, MODELGATES_API_KEY: KEY };
