@@ -97,6 +97,20 @@ describe('refused removals', () => {
     expect(again.stdout).toMatch(/2 to remove/);
   });
 
+  it('runs a removal batch taken for forbidden again once another batch of the workspace went through', async () => {
+    const sim = await emptyOrg(10, { refusal: { status: 403, naming: 'none' } });
+    for (const i of range(1, 6)) sim.store.addWorkspaceMember('ws-001', uid(i));
+    sim.store.setActiveApiKeys('ws-001', uid(3), true);
+    sim.store.setScimManaged(uid(4), true);
+    const cwd = workdir({ 'gatesync.yaml': `version: 1\nworkspaces:\n  ws-001:\n    members: [${email(1)}, ${email(2)}]\n` });
+    const args = ['apply', '--yes', '--allow-destructive', '--batch-size', '2', '--concurrency', '1'];
+    const applied = await runGatesync(args, { cwd, env: simulatorEnv(sim) });
+    expect(applied.code).toBe(1);
+    expect(applied.stdout).not.toContain('permission problem');
+    expect(applied.stdout.match(/refused: /g)).toHaveLength(2);
+    expect(sim.store.snapshot().workspaceMembers[sim.store.findWorkspace('ws-001')!.id]).toEqual([1, 2, 3, 4].map(uid));
+  });
+
   it('probes a removal-only 403 naming nobody a few members at a time, not by bisection', async () => {
     const sim = await emptyOrg(30, { readOnlyApiKeys: ['read-only-key'] });
     for (const i of range(1, 20)) sim.store.addWorkspaceMember('ws-001', uid(i));

@@ -34,7 +34,7 @@ export interface BatchResult {
   targetLabel: string;
   userIds: string[];
   /** Email of each member of the batch, by user id. */
-  emails: ReadonlyMap<string, string>;
+  emails: Readonly<Record<string, string>>;
   /**
    * `ok`: every member applied; `partial`: some refused or not applied;
    * `failed`: none applied; `skipped`: an earlier step failed; `interrupted`: not started.
@@ -164,15 +164,20 @@ async function applyWorkspace(phases: Step[][], run: WorkspaceRun): Promise<Batc
  */
 async function runSteps(steps: Step[], blocked: Set<string>, run: WorkspaceRun, counted: boolean): Promise<BatchResult[]> {
   const jobs = steps.flatMap((step) => batchesOf(step, run.options.batchSize).map((changes) => ({ step, changes })));
-  const runJob = (job: (typeof jobs)[number]) =>
-    run.limit(async () => {
-      const result = await runStep(job.step, job.changes, blocked, run);
-      if (counted) run.progress();
-      return result;
-    });
-  const results = await Promise.all(jobs.map(runJob));
+  const results = await Promise.all(
+    jobs.map((job) =>
+      run.limit(async () => {
+        const result = await runStep(job.step, job.changes, blocked, run);
+        if (counted) run.progress();
+        return result;
+      }),
+    ),
+  );
   for (const [index, result] of results.entries()) {
-    if (result.forbidden && result.call === 'remove-members' && run.writeSucceeded) results[index] = await runJob(jobs[index]!);
+    if (!(result.forbidden && result.call === 'remove-members' && run.writeSucceeded)) continue;
+    const { step, changes } = jobs[index]!;
+    const again = await run.limit(() => runStep(step, changes, blocked, run));
+    results[index] = { ...again, requests: again.requests + result.requests };
   }
   await verifyBatches(results, run.provider, run.options.verify ?? false, run.cost);
   return results;
@@ -215,7 +220,7 @@ async function runStep(step: Step, changes: Change[], blocked: Set<string>, run:
     targetId: step.targetId,
     targetLabel: step.targetLabel,
     userIds,
-    emails,
+    emails: Object.fromEntries(emails),
     applied: [],
     refused: [],
     notApplied: [],

@@ -67,7 +67,7 @@ async function verifyTarget(batches: BatchResult[], provider: Provider, cost: Ve
     const missed = batch.applied.filter((userId) => present.has(userId) !== wantsPresent);
     if (missed.length === 0) continue;
     batch.applied = batch.applied.filter((userId) => !missed.includes(userId));
-    batch.notApplied.push(...missed.map((userId) => ({ userId, email: batch.emails.get(userId) ?? '', expected })));
+    batch.notApplied.push(...missed.map((userId) => ({ userId, email: batch.emails[userId] ?? '', expected })));
     batch.status = batch.applied.length === 0 && batch.refused.length === 0 ? 'failed' : 'partial';
   }
 }
