@@ -52,6 +52,10 @@ describe('batches', () => {
     expect((await post(`/workspaces/${workspace}/members/add`, { user_ids: range(1, 100).map(uid) })).status).toBe(200);
     expect((await post(`/guardrails/${guardrailId(sim, 'Guardrail 1')}/assignments/members`, { member_user_ids: [] })).status).toBe(400);
   });
+
+  it('the simulator refuses a refusal mode it does not know, naming the field', async () => {
+    await expect(emptyOrg(5, { refusal: { status: 401 as 400 } })).rejects.toThrow('refusal.status must be one of 400, 403, got 401');
+  });
 });
 
 /**

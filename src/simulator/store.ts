@@ -160,6 +160,14 @@ function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
 }
 
+function checkRefusalMode(mode: Required<RefusalMode>): void {
+  const allowed = { status: [400, 403], scope: ['batch', 'member'], naming: ['metadata', 'message', 'none'] };
+  for (const [field, values] of Object.entries(allowed)) {
+    const value = mode[field as keyof RefusalMode];
+    if (!(values as unknown[]).includes(value)) throw new Error(`refusal.${field} must be one of ${values.join(', ')}, got ${String(value)}`);
+  }
+}
+
 function workspaceRole(role: OrgRole): WorkspaceRole {
   return role === 'org:admin' ? 'admin' : 'member';
 }
@@ -217,7 +225,12 @@ export class SimulatorStore {
   constructor(state: SimulatorState, options: StoreOptions = {}) {
     parseState(state);
     this.now = options.now ?? (() => new Date().toISOString());
-    this.refusal = { status: 400, scope: 'batch', naming: 'metadata', ...options.refusal };
+    this.refusal = {
+      status: options.refusal?.status ?? 400,
+      scope: options.refusal?.scope ?? 'batch',
+      naming: options.refusal?.naming ?? 'metadata',
+    };
+    checkRefusalMode(this.refusal);
     this.skipRemovalOf = new Set(options.skipRemovalOf);
     this.organizationId = state.organization_id;
     this.stateCreatedAt = iso(state.created_at, DEFAULT_STATE_TIMESTAMP);

@@ -12,6 +12,9 @@ import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
 import { readSavedPlan, verifySavedPlan } from '../saved-plan.js';
 
+/** The shell's code for a run ended by SIGINT (128 + 2), also used after SIGTERM. */
+const EXIT_INTERRUPTED = 130;
+
 /**
  * `gatesync apply [PLAN.json]`: plans (or takes a saved plan that is still
  * true), shows it, checks it is safe, asks, then applies.
@@ -50,9 +53,6 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
     await provider.close();
   }
 }
-
-/** The shell's code for a run ended by SIGINT (128 + 2), also used after SIGTERM. */
-const EXIT_INTERRUPTED = 130;
 
 /** Runs the applier with progress on stderr: batches done of total. */
 export async function applyPlan(plan: Plan, provider: Provider, args: Args, io: Io, signal?: AbortSignal): Promise<ApplyResult> {
