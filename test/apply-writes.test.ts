@@ -3,6 +3,7 @@
  * may use, and the read-back of answers that prove nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { HttpProvider } from '../src/providers/http-provider.js';
 import { generateOrg, type RefusalMode, type RunningSimulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { email, range, simulatorPerTest, uid } from './support/org.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
@@ -145,6 +146,23 @@ describe('verification', () => {
     const again = await runGatesync(['plan', '--allow-destructive'], { cwd, env });
     expect(again.stdout).toContain('Plan: 1 to remove, in 1 workspace.');
     expect(again.stdout).toContain(email(5));
+  });
+
+  it('reports the count the server answered and how many attempts a write took', async () => {
+    const sim = await emptyOrg(12, { faults: { 503: 0.5 }, seed: 3 });
+    const provider = new HttpProvider({ baseUrl: sim.url, apiKey: sim.apiKey, maxRetries: 20, random: () => 0 });
+    try {
+      const workspace = sim.store.findWorkspace('ws-001')!.id;
+      const results = [];
+      for (const i of range(1, 8)) results.push(await provider.addWorkspaceMembers(workspace, [uid(i), uid(i + 1)]));
+      const attempts = range(1, 8).map((i) => sim.stats.log.filter((w) => w.userIds?.[0] === uid(i)).length);
+      expect(results.map((r) => r.attempts)).toEqual(attempts);
+      expect(attempts.some((n) => n > 1)).toBe(true);
+      // Each call after the first finds one of its two members already there.
+      expect(results.map((r) => r.count)).toEqual([2, 1, 1, 1, 1, 1, 1, 1]);
+    } finally {
+      await provider.close();
+    }
   });
 
   it('costs no request when every count adds up, and reads back every resource with --verify', async () => {
