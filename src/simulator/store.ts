@@ -478,7 +478,7 @@ export class SimulatorStore {
     const requested = unique(userIds);
     const members = this.explicitMembers(workspace);
     const holders = this.activeKeyHolders.get(workspace.id);
-    const refused = new Set<string>(this.skipRemovalOf);
+    const staying = new Set<string>(this.skipRemovalOf);
     for (const userId of requested) {
       const member = this.requireOrgMember(userId);
       if (!members.has(userId)) continue;
@@ -489,12 +489,12 @@ export class SimulatorStore {
           : undefined;
       if (refusal === undefined) continue;
       if (this.refusal.scope === 'batch') throw this.removalRefusal(userId, refusal.message, refusal.reason);
-      refused.add(userId);
+      staying.add(userId);
     }
     const result: RemovalResult = { removed: [], orphaned: [] };
     const heldGuardrails = this.guardrailOfMember.get(workspace.id);
     for (const userId of requested) {
-      if (refused.has(userId) || !members.delete(userId)) continue;
+      if (staying.has(userId) || !members.delete(userId)) continue;
       result.removed.push(userId);
       const guardrailId = heldGuardrails?.get(userId);
       const guardrail = guardrailId === undefined ? undefined : this.guardrailsById.get(guardrailId);
