@@ -55,7 +55,7 @@ export interface ApiClientOptions {
   random?: () => number;
 }
 
-/** Filled in by `request`: above 1, an earlier attempt of a write may have taken effect although its answer was lost. */
+/** Set by `request` to the attempts it made: above 1, an earlier attempt of a write may have taken effect although its answer was lost. */
 export interface AttemptCount {
   count: number;
 }
@@ -117,10 +117,7 @@ export class ApiClient {
     await this.pool.close();
   }
 
-  /**
-   * Sends one call, retrying what is safe to retry; throws `ApiError` or
-   * `TransportError`. `attempts.count` ends as the number of attempts made.
-   */
+  /** Sends one call, retrying what is safe to retry; throws `ApiError` or `TransportError`. */
   async request<T>(method: string, path: string, body?: string, attempts?: AttemptCount): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (attempts) attempts.count = attempt;
