@@ -27,7 +27,7 @@ describe('apply interrupted', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
     // Waits on the simulator's log, not on time: signal once a write is in flight.
-    while (!sim.stats.log.some((write) => write.status === 0)) await delay(5);
+    while (child.exitCode === null && !sim.stats.log.some((write) => write.status === 0)) await delay(5);
     const startedBeforeSignal = sim.stats.writes;
     child.kill('SIGINT');
     const code = await exited;
@@ -44,5 +44,5 @@ describe('apply interrupted', () => {
     expect(stdout).toContain(`interrupted: ${12 - accepted} batch(es) not started, ${12 - accepted} change(s) not applied`);
     expect(stdout).toMatch(new RegExp(`Apply incomplete: ${accepted} changes? applied in ${accepted} calls?;`));
     expect(sim.store.snapshot().assignments[sim.store.guardrailByName('ws-001', 'Guardrail 1').id]).toHaveLength(accepted);
-  });
+  }, 30_000);
 });
