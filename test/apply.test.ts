@@ -156,6 +156,20 @@ describe('apply verification', () => {
     expect(result.interrupted).toBe(7);
     expect(result.batches.filter((b) => b.status === 'interrupted').every((b) => b.applied.length === 0)).toBe(true);
   });
+
+  it('gives no guardrail back for a removal that was interrupted, not refused', async () => {
+    const provider = new MemoryProvider(org());
+    const controller = new AbortController();
+    const result = await apply(await planned(provider), provider, {
+      concurrency: 1,
+      batchSize: 1,
+      signal: controller.signal,
+      onProgress: (done) => void (done === 7 && controller.abort()),
+    });
+    expect(provider.calls.at(-1)).toEqual({ method: 'unassignGuardrailMembers', target: 'g-a', userIds: ['user_2'] });
+    expect(result.batches.filter((b) => b.call === 'remove-members').map((b) => b.status)).toEqual(['interrupted', 'interrupted']);
+    expect(result.batches.some((b) => b.restore)).toBe(false);
+  });
 });
 
 describe('colour', () => {

@@ -186,14 +186,16 @@ async function runSteps(steps: Step[], blocked: Set<string>, run: WorkspaceRun, 
 /**
  * A member is unassigned before leaving a workspace; when the removal then
  * fails (active API keys, SCIM) or does not take effect, they stay a member
- * and must not be left without the guardrail they had. These steps assign it back.
+ * and must not be left without the guardrail they had. These steps assign it
+ * back. A removal not started because the run was interrupted is still due:
+ * nothing is given back for it.
  */
 function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
   const stillMembers = new Set<string>();
   const unassigned = new Set<string>();
   for (const result of results) {
     const applied = new Set(result.applied);
-    if (result.call === 'remove-members') for (const userId of result.userIds) if (!applied.has(userId)) stillMembers.add(userId);
+    if (result.call === 'remove-members' && result.status !== 'interrupted') for (const userId of result.userIds) if (!applied.has(userId)) stillMembers.add(userId);
     if (result.call === 'unassign') for (const userId of applied) unassigned.add(`${result.targetId}\u0000${userId}`);
   }
   if (stillMembers.size === 0) return [];
