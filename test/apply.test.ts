@@ -142,15 +142,21 @@ describe('apply verification', () => {
     expect(result.verification).toEqual({ resources: 1, requests: 1 });
   });
 
-  it('starts no batch once the signal is aborted, and reports the rest as interrupted', async () => {
+  /** Applies one change per batch, aborting once `batches` are done. */
+  async function interruptedAfter(batches: number) {
     const provider = new MemoryProvider(org());
     const controller = new AbortController();
     const result = await apply(await planned(provider), provider, {
       concurrency: 1,
       batchSize: 1,
       signal: controller.signal,
-      onProgress: (done) => void (done === 2 && controller.abort()),
+      onProgress: (done) => void (done === batches && controller.abort()),
     });
+    return { provider, result };
+  }
+
+  it('starts no batch once the signal is aborted, and reports the rest as interrupted', async () => {
+    const { provider, result } = await interruptedAfter(2);
     expect(provider.calls).toHaveLength(2);
     expect(result.ok).toBe(false);
     expect(result.interrupted).toBe(7);
@@ -158,14 +164,7 @@ describe('apply verification', () => {
   });
 
   it('gives no guardrail back for a removal that was interrupted, not refused', async () => {
-    const provider = new MemoryProvider(org());
-    const controller = new AbortController();
-    const result = await apply(await planned(provider), provider, {
-      concurrency: 1,
-      batchSize: 1,
-      signal: controller.signal,
-      onProgress: (done) => void (done === 7 && controller.abort()),
-    });
+    const { provider, result } = await interruptedAfter(7);
     expect(provider.calls.at(-1)).toEqual({ method: 'unassignGuardrailMembers', target: 'g-a', userIds: ['user_2'] });
     expect(result.batches.filter((b) => b.call === 'remove-members').map((b) => b.status)).toEqual(['interrupted', 'interrupted']);
     expect(result.batches.some((b) => b.restore)).toBe(false);
