@@ -107,6 +107,70 @@ describe('apply', () => {
   });
 });
 
+/** Answers every unassign with a full count and a second attempt, but unassigns nobody in `ignored`. */
+class UnreliableProvider extends MemoryProvider {
+  constructor(private readonly answer: { attempts: number; ignored: string[] }) {
+    super(org());
+  }
+  override async unassignGuardrailMembers(guardrailId: string, userIds: string[]) {
+    await super.unassignGuardrailMembers(guardrailId, userIds.filter((id) => !this.answer.ignored.includes(id)));
+    return { count: userIds.length, attempts: this.answer.attempts };
+  }
+}
+
+describe('apply verification', () => {
+  it('trusts a count equal to the batch: no read-back, unless asked for with verify', async () => {
+    const lying = new UnreliableProvider({ attempts: 1, ignored: ['user_2'] });
+    const trusted = await apply(await planned(lying), lying, { concurrency: 4, batchSize: 10 });
+    expect(trusted.verification).toEqual({ resources: 0, requests: 0 });
+
+    const checked = new UnreliableProvider({ attempts: 1, ignored: ['user_2'] });
+    const result = await apply(await planned(checked), checked, { concurrency: 4, batchSize: 10, verify: true });
+    expect(result.ok).toBe(false);
+    const unassign = result.batches.find((b) => b.call === 'unassign')!;
+    expect(unassign.notApplied).toEqual([{ userId: 'user_2', email: 'user_2@corp.example', expected: 'unassigned from guardrail A' }]);
+    // Not removed while still assigned: the failed unassign blocks the removal.
+    expect(result.batches.find((b) => b.call === 'remove-members')!.applied).toEqual(['user_1']);
+    expect(checked.violations).toEqual([]);
+    expect(result.verification.resources).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reads back a write retried after a lost answer, whatever its count', async () => {
+    const provider = new UnreliableProvider({ attempts: 2, ignored: [] });
+    const result = await apply(await planned(provider), provider, { concurrency: 4, batchSize: 10 });
+    expect(result.ok).toBe(true);
+    expect(result.verification).toEqual({ resources: 1, requests: 1 });
+  });
+
+  /** Applies one change per batch, aborting once `batches` are done. */
+  async function interruptedAfter(batches: number) {
+    const provider = new MemoryProvider(org());
+    const controller = new AbortController();
+    const result = await apply(await planned(provider), provider, {
+      concurrency: 1,
+      batchSize: 1,
+      signal: controller.signal,
+      onProgress: (done) => void (done === batches && controller.abort()),
+    });
+    return { provider, result };
+  }
+
+  it('starts no batch once the signal is aborted, and reports the rest as interrupted', async () => {
+    const { provider, result } = await interruptedAfter(2);
+    expect(provider.calls).toHaveLength(2);
+    expect(result.ok).toBe(false);
+    expect(result.interrupted).toBe(7);
+    expect(result.batches.filter((b) => b.status === 'interrupted').every((b) => b.applied.length === 0)).toBe(true);
+  });
+
+  it('gives no guardrail back for a removal that was interrupted, not refused', async () => {
+    const { provider, result } = await interruptedAfter(7);
+    expect(provider.calls.at(-1)).toEqual({ method: 'unassignGuardrailMembers', target: 'g-a', userIds: ['user_2'] });
+    expect(result.batches.filter((b) => b.call === 'remove-members').map((b) => b.status)).toEqual(['interrupted', 'interrupted']);
+    expect(result.batches.some((b) => b.restore)).toBe(false);
+  });
+});
+
 describe('colour', () => {
   const io = (tty: boolean, env: Record<string, string> = {}) => ({ stdoutIsTTY: tty, stderrIsTTY: tty, env }) as unknown as Io;
   it('colours only on a terminal, and never with NO_COLOR', () => {

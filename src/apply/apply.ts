@@ -7,16 +7,22 @@
  * and nobody is removed while still assigned. Workspaces run side by side;
  * within a phase, batches run concurrently under one limit.
  *
- * A member whose step failed is not taken further in that workspace (no
- * assign after a failed add, no removal after a failed unassign). Failures
- * are values in the result; independent batches go on.
+ * After each phase, the resources whose answers do not prove the change took
+ * effect are read back (see `verify.ts`); a change the read-back contradicts
+ * counts as not applied. A member whose step failed or did not take effect
+ * is not taken further in that workspace (no assign after a failed add, no
+ * removal after a failed unassign). Failures are values in the result;
+ * independent batches go on. Once `signal` aborts, no batch starts.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Provider } from '../providers/provider.js';
 import type { Change, Plan } from '../plan/types.js';
 import { runBatch, type BatchCall, type RefusedMember } from './run-batch.js';
+import { verifyBatches, type UnappliedChange, type VerificationCost } from './verify.js';
 
 export const DEFAULT_BATCH_SIZE = 100;
+/** The documented maximum of ids in one workspace membership call, whatever the batch size. */
+export const MEMBERSHIP_BATCH_MAX = 100;
 
 export type CallKind = 'add-members' | 'assign' | 'unassign' | 'remove-members';
 
@@ -27,13 +33,24 @@ export interface BatchResult {
   targetId: string;
   targetLabel: string;
   userIds: string[];
-  /** `ok`: every member applied; `partial`: some refused; `failed`: none applied; `skipped`: an earlier step failed. */
-  status: 'ok' | 'partial' | 'failed' | 'skipped';
+  /** Email of each member of the batch, by user id. */
+  emails: Readonly<Record<string, string>>;
+  /**
+   * `ok`: every member applied; `partial`: some refused or not applied;
+   * `failed`: none applied; `skipped`: an earlier step failed; `interrupted`: not started.
+   */
+  status: 'ok' | 'partial' | 'failed' | 'skipped' | 'interrupted';
   applied: string[];
   refused: RefusedMember[];
+  /** Changes the server answered 200 to that a read-back shows did not take effect. */
+  notApplied: UnappliedChange[];
   error?: string;
   /** Requests this batch cost, splits and retries of refused members included. */
   requests: number;
+  /** Whether some answer fell short of proving the batch's changes, so the target must be read back. */
+  unproven: boolean;
+  /** Set when the key may not make this call (403). */
+  forbidden?: true;
   /** Set on an assign that gives back the guardrail of members whose removal failed. */
   restore?: true;
 }
@@ -43,13 +60,24 @@ export interface ApplyResult {
   ok: boolean;
   applied: number;
   refused: number;
+  /** Changes answered with 200 that a read-back shows did not take effect. */
+  notApplied: number;
   failed: number;
   skipped: number;
+  /** Batches not started because the run was interrupted. */
+  interrupted: number;
+  /** Read-backs made to check the answers: none when every count adds up (unless `verify`). */
+  verification: VerificationCost;
 }
 
 export interface ApplyOptions {
   concurrency: number;
+  /** Ids per call; membership calls never carry more than `MEMBERSHIP_BATCH_MAX`. */
   batchSize: number;
+  /** Read back every resource written to, not only those whose answers do not prove the change. */
+  verify?: boolean;
+  /** Once aborted, no batch starts; batches in flight finish and are reported. */
+  signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -58,6 +86,17 @@ interface Step {
   targetId: string;
   targetLabel: string;
   changes: Change[];
+}
+
+/** What a workspace's batches share. */
+interface WorkspaceRun {
+  provider: Provider;
+  options: ApplyOptions;
+  limit: LimitFunction;
+  progress: () => void;
+  cost: VerificationCost;
+  /** Set once any write in the workspace succeeds: a 403 there is then about members, not the key. */
+  writeSucceeded: boolean;
 }
 
 const PHASES: ReadonlyArray<{ call: CallKind; kinds: ReadonlyArray<Change['kind']> }> = [
@@ -76,73 +115,87 @@ export async function apply(plan: Plan, provider: Provider, options: ApplyOption
     else byWorkspace.set(change.workspaceId, [change]);
   }
   const workspacePhases = [...byWorkspace.values()].map((changes) => PHASES.map((phase) => stepsOf(changes, phase)));
-  const total = workspacePhases.flat(2).reduce((sum, step) => sum + Math.ceil(step.changes.length / options.batchSize), 0);
+  const total = workspacePhases.flat(2).reduce((sum, step) => sum + batchesOf(step, options.batchSize).length, 0);
   let done = 0;
   const progress = () => options.onProgress?.(++done, total);
   options.onProgress?.(0, total);
+  const cost: VerificationCost = { resources: 0, requests: 0 };
 
   const results = await Promise.all(
-    workspacePhases.map((phases) => applyWorkspace(phases, provider, options.batchSize, limit, progress)),
+    workspacePhases.map((phases) =>
+      applyWorkspace(phases, { provider, options, limit, progress, cost, writeSucceeded: false }),
+    ),
   );
   const batches = results.flat();
   const count = (status: BatchResult['status']) => batches.filter((b) => b.status === status).length;
+  const sum = (of: (batch: BatchResult) => number) => batches.reduce((total, batch) => total + of(batch), 0);
   return {
     batches,
     ok: batches.every((b) => b.status === 'ok'),
-    applied: batches.reduce((sum, b) => sum + (b.restore ? 0 : b.applied.length), 0),
-    refused: batches.reduce((sum, b) => sum + b.refused.length, 0),
+    applied: sum((b) => (b.restore ? 0 : b.applied.length)),
+    refused: sum((b) => b.refused.length),
+    notApplied: sum((b) => b.notApplied.length),
     failed: count('failed') + count('partial'),
     skipped: count('skipped'),
+    interrupted: count('interrupted'),
+    verification: cost,
   };
 }
 
-async function applyWorkspace(
-  phases: Step[][],
-  provider: Provider,
-  batchSize: number,
-  limit: LimitFunction,
-  progress: () => void,
-): Promise<BatchResult[]> {
+async function applyWorkspace(phases: Step[][], run: WorkspaceRun): Promise<BatchResult[]> {
   const results: BatchResult[] = [];
   const blocked = new Set<string>();
   for (const steps of phases) {
-    const phaseResults = await Promise.all(
-      steps.flatMap((step) =>
-        chunk(step.changes, batchSize).map((changes) =>
-          limit(async () => {
-            const result = await runStep(step, changes, blocked, provider);
-            progress();
-            return result;
-          }),
-        ),
-      ),
-    );
+    const phaseResults = await runSteps(steps, blocked, run, true);
     for (const result of phaseResults) {
       results.push(result);
       const applied = new Set(result.applied);
       for (const userId of result.userIds) if (!applied.has(userId)) blocked.add(userId);
     }
   }
-  const restores = restoreSteps(phases, results);
-  const restored = await Promise.all(
-    restores.flatMap((step) =>
-      chunk(step.changes, batchSize).map((changes) => limit(() => runStep(step, changes, new Set(), provider))),
-    ),
-  );
+  const restored = await runSteps(restoreSteps(phases, results), new Set(), run, false);
   return [...results, ...restored.map((result) => ({ ...result, restore: true as const }))];
 }
 
 /**
+ * Runs the batches of one phase, then reads back what their answers leave in
+ * doubt. A removal batch reported forbidden runs again once another write of
+ * the workspace succeeded meanwhile: its 403 was then a refusal of members.
+ */
+async function runSteps(steps: Step[], blocked: Set<string>, run: WorkspaceRun, counted: boolean): Promise<BatchResult[]> {
+  const jobs = steps.flatMap((step) => batchesOf(step, run.options.batchSize).map((changes) => ({ step, changes })));
+  const results = await Promise.all(
+    jobs.map((job) =>
+      run.limit(async () => {
+        const result = await runStep(job.step, job.changes, blocked, run);
+        if (counted) run.progress();
+        return result;
+      }),
+    ),
+  );
+  for (const [index, result] of results.entries()) {
+    if (!(result.forbidden && result.call === 'remove-members' && run.writeSucceeded)) continue;
+    const { step, changes } = jobs[index]!;
+    const again = await run.limit(() => runStep(step, changes, blocked, run));
+    results[index] = { ...again, requests: again.requests + result.requests };
+  }
+  await verifyBatches(results, run.provider, run.options.verify ?? false, run.cost);
+  return results;
+}
+
+/**
  * A member is unassigned before leaving a workspace; when the removal then
- * fails (active API keys, SCIM), they stay a member and must not be left
- * without the guardrail they had. These steps assign it back.
+ * fails (active API keys, SCIM) or does not take effect, they stay a member
+ * and must not be left without the guardrail they had. These steps assign it
+ * back. A removal not started because the run was interrupted is still due:
+ * nothing is given back for it.
  */
 function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
   const stillMembers = new Set<string>();
   const unassigned = new Set<string>();
   for (const result of results) {
     const applied = new Set(result.applied);
-    if (result.call === 'remove-members') for (const userId of result.userIds) if (!applied.has(userId)) stillMembers.add(userId);
+    if (result.call === 'remove-members' && result.status !== 'interrupted') for (const userId of result.userIds) if (!applied.has(userId)) stillMembers.add(userId);
     if (result.call === 'unassign') for (const userId of applied) unassigned.add(`${result.targetId}\u0000${userId}`);
   }
   if (stillMembers.size === 0) return [];
@@ -159,16 +212,30 @@ function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
   });
 }
 
-async function runStep(step: Step, changes: Change[], blocked: Set<string>, provider: Provider): Promise<BatchResult> {
+async function runStep(step: Step, changes: Change[], blocked: Set<string>, run: WorkspaceRun): Promise<BatchResult> {
   const first = changes[0]!;
   const userIds = changes.map((c) => c.userId);
   const emails = new Map(changes.map((c) => [c.userId, c.email]));
-  const base = { workspaceSlug: first.workspaceSlug, call: step.call, targetId: step.targetId, targetLabel: step.targetLabel, userIds };
+  const base = {
+    workspaceSlug: first.workspaceSlug,
+    call: step.call,
+    targetId: step.targetId,
+    targetLabel: step.targetLabel,
+    userIds,
+    emails: Object.fromEntries(emails),
+    applied: [],
+    refused: [],
+    notApplied: [],
+    requests: 0,
+    unproven: false,
+  };
+  if (run.options.signal?.aborted) return { ...base, status: 'interrupted', error: 'not started: the run was interrupted' };
   const ready = userIds.filter((userId) => !blocked.has(userId));
-  if (ready.length === 0) {
-    return { ...base, status: 'skipped', applied: [], refused: [], requests: 0, error: 'an earlier step for these members failed' };
-  }
-  const outcome = await runBatch(callFor(step, provider), ready, emails);
+  if (ready.length === 0) return { ...base, status: 'skipped', error: 'an earlier step for these members failed' };
+  const outcome = await runBatch(callFor(step, run), ready, emails, {
+    removal: step.call === 'remove-members',
+    writeSucceeded: () => run.writeSucceeded,
+  });
   const skippedCount = userIds.length - ready.length;
   const status =
     outcome.applied.length === userIds.length ? 'ok' : outcome.applied.length === 0 && skippedCount === 0 ? 'failed' : 'partial';
@@ -178,21 +245,25 @@ async function runStep(step: Step, changes: Change[], blocked: Set<string>, prov
     applied: outcome.applied,
     refused: outcome.refused,
     requests: outcome.requests,
+    unproven: outcome.unproven,
     error: outcome.error ?? (skippedCount ? `${skippedCount} skipped: an earlier step for them failed` : undefined),
+    ...(outcome.forbidden ? { forbidden: true as const } : {}),
   };
 }
 
-function callFor(step: Step, provider: Provider): BatchCall {
-  switch (step.call) {
-    case 'add-members':
-      return (userIds) => provider.addWorkspaceMembers(step.targetId, userIds);
-    case 'assign':
-      return (userIds) => provider.assignGuardrailMembers(step.targetId, userIds);
-    case 'unassign':
-      return (userIds) => provider.unassignGuardrailMembers(step.targetId, userIds);
-    case 'remove-members':
-      return (userIds) => provider.removeWorkspaceMembers(step.targetId, userIds);
-  }
+function callFor(step: Step, run: WorkspaceRun): BatchCall {
+  const { provider } = run;
+  const write = {
+    'add-members': (userIds: string[]) => provider.addWorkspaceMembers(step.targetId, userIds),
+    assign: (userIds: string[]) => provider.assignGuardrailMembers(step.targetId, userIds),
+    unassign: (userIds: string[]) => provider.unassignGuardrailMembers(step.targetId, userIds),
+    'remove-members': (userIds: string[]) => provider.removeWorkspaceMembers(step.targetId, userIds),
+  }[step.call];
+  return async (userIds) => {
+    const result = await write(userIds);
+    run.writeSucceeded = true;
+    return result;
+  };
 }
 
 /** One step per target of this phase: the workspace for membership calls, each guardrail for assignment calls. */
@@ -211,8 +282,11 @@ function stepsOf(changes: Change[], phase: (typeof PHASES)[number]): Step[] {
   return [...steps.values()];
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+/** A step's changes cut into calls: membership calls carry 1 to `MEMBERSHIP_BATCH_MAX` ids, assignment calls up to `batchSize`. */
+function batchesOf(step: Step, batchSize: number): Change[][] {
+  const membership = step.call === 'add-members' || step.call === 'remove-members';
+  const size = membership ? Math.min(batchSize, MEMBERSHIP_BATCH_MAX) : batchSize;
+  const chunks: Change[][] = [];
+  for (let i = 0; i < step.changes.length; i += size) chunks.push(step.changes.slice(i, i + size));
   return chunks;
 }

@@ -30,6 +30,8 @@ export interface Args {
   /** The management key once read (from the environment or `--api-key-file`), so it is read once per run. */
   managementKey?: string;
   verbose: boolean;
+  /** apply: read back every resource written to. */
+  verify: boolean;
   port: number;
   state?: string;
   apiKey?: string;
@@ -44,7 +46,7 @@ export const USAGE = `gatesync — membership-as-code for the ModelGates managem
 Usage:
   gatesync validate [-c FILE]
   gatesync plan     [-c FILE] [--format text|json|markdown] [--out PLAN.json] [--detailed-exitcode] [--workspace SLUG ...]
-  gatesync apply    [PLAN.json] [-c FILE] [--yes] [--concurrency N] [--batch-size N] [--workspace SLUG ...]
+  gatesync apply    [PLAN.json] [-c FILE] [--yes] [--concurrency N] [--batch-size N] [--verify] [--workspace SLUG ...]
   gatesync export   [--workspace SLUG ...] [-o FILE]
   gatesync simulator [--port N] [--state FILE] [--api-key KEY] [--latency-ms N] [--fault-rate SPEC] [--seed N] [--max-batch N]
   gatesync demo
@@ -58,7 +60,8 @@ Options:
       --yes                apply without asking (required when stdin is not a terminal)
       --allow-destructive  let a plan past the safety limits through, for this run
       --concurrency N      requests in flight at most (default ${DEFAULT_CONCURRENCY})
-      --batch-size N       members per bulk call (default ${DEFAULT_BATCH_SIZE})
+      --batch-size N       members per bulk call (default ${DEFAULT_BATCH_SIZE}; membership calls carry at most 100)
+      --verify             apply: read back every resource written to, not only those whose answers prove nothing
       --max-retries N      retries of a failed request (default ${DEFAULT_MAX_RETRIES})
       --timeout SECONDS    give up the whole run after this long
       --api-key-file FILE  read the management key from FILE (else MODELGATES_API_KEY)
@@ -96,6 +99,7 @@ export function parseCliArgs(argv: string[]): Args {
         timeout: { type: 'string' },
         'api-key-file': { type: 'string' },
         verbose: { type: 'boolean', short: 'v', default: false },
+        verify: { type: 'boolean', default: false },
         port: { type: 'string' },
         state: { type: 'string' },
         'api-key': { type: 'string' },
@@ -136,6 +140,7 @@ export function parseCliArgs(argv: string[]): Args {
     timeoutSeconds: values.timeout === undefined ? undefined : integer(values.timeout, '--timeout', 0, 1),
     apiKeyFile: values['api-key-file'],
     verbose: values.verbose!,
+    verify: values.verify!,
     port: integer(values.port, '--port', 0, 0),
     state: values.state,
     apiKey: values['api-key'],

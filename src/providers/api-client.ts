@@ -55,6 +55,11 @@ export interface ApiClientOptions {
   random?: () => number;
 }
 
+/** Set by `request` to the attempts it made: above 1, an earlier attempt of a write may have taken effect although its answer was lost. */
+export interface AttemptCount {
+  count: number;
+}
+
 export interface ApiClientStats {
   requests: number;
   retries: number;
@@ -104,8 +109,8 @@ export class ApiClient {
     return this.request<T>('GET', qs ? `${path}?${qs}` : path);
   }
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('POST', path, JSON.stringify(body));
+  post<T>(path: string, body: unknown, attempts?: AttemptCount): Promise<T> {
+    return this.request<T>('POST', path, JSON.stringify(body), attempts);
   }
 
   async close(): Promise<void> {
@@ -113,8 +118,9 @@ export class ApiClient {
   }
 
   /** Sends one call, retrying what is safe to retry; throws `ApiError` or `TransportError`. */
-  async request<T>(method: string, path: string, body?: string): Promise<T> {
+  async request<T>(method: string, path: string, body?: string, attempts?: AttemptCount): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      if (attempts) attempts.count = attempt;
       this.checkDeadline(method, path);
       const started = performance.now();
       const outcome = await this.limit(() => this.attempt(method, path, body));

@@ -1,7 +1,7 @@
-import { ApiClient, type ApiClientOptions } from './api-client.js';
+import { ApiClient, type ApiClientOptions, type AttemptCount } from './api-client.js';
 import { ApiError } from './api-error.js';
 import { firstPage, paginate } from './paginate.js';
-import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
+import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo, WriteResult } from './provider.js';
 
 interface WireMember {
   id: string;
@@ -93,20 +93,28 @@ export class HttpProvider implements Provider {
     return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };
   }
 
-  async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
-    await this.client.post(`/workspaces/${seg(workspaceId)}/members/add`, { user_ids: userIds });
+  addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
+    return this.write(`/workspaces/${seg(workspaceId)}/members/add`, { user_ids: userIds }, 'added_count');
   }
 
-  async removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
-    await this.client.post(`/workspaces/${seg(workspaceId)}/members/remove`, { user_ids: userIds });
+  removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
+    return this.write(`/workspaces/${seg(workspaceId)}/members/remove`, { user_ids: userIds }, 'removed_count');
   }
 
-  async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
-    await this.client.post(`/guardrails/${seg(guardrailId)}/assignments/members`, { member_user_ids: userIds });
+  assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
+    return this.write(`/guardrails/${seg(guardrailId)}/assignments/members`, { member_user_ids: userIds }, 'assigned_count');
   }
 
-  async unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
-    await this.client.post(`/guardrails/${seg(guardrailId)}/assignments/members/remove`, { member_user_ids: userIds });
+  unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
+    return this.write(`/guardrails/${seg(guardrailId)}/assignments/members/remove`, { member_user_ids: userIds }, 'unassigned_count');
+  }
+
+  /** A count that is missing or not a whole number is reported as unknown, never trusted. */
+  private async write(path: string, body: unknown, countField: string): Promise<WriteResult> {
+    const attempts: AttemptCount = { count: 0 };
+    const answer = await this.client.post<Record<string, unknown> | null>(path, body, attempts);
+    const count = answer?.[countField];
+    return { count: Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : null, attempts: attempts.count };
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type OrgMember,
   type Provider,
   type WorkspaceInfo,
+  type WriteResult,
 } from './provider.js';
 
 export interface MemoryOrg {
@@ -97,31 +98,34 @@ export class MemoryProvider implements Provider {
     return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
   }
 
-  async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
+  async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
     this.record('addWorkspaceMembers', workspaceId, userIds);
     const workspace = this.workspace(workspaceId, 'addWorkspaceMembers');
     if (isDefaultWorkspace(workspace)) this.refuse('addWorkspaceMembers', 'membership of the default workspace is implicit');
     this.requireOrgMembers(userIds, 'addWorkspaceMembers');
-    for (const userId of userIds) this.workspaceMembers.get(workspace.id)!.add(userId);
+    const members = this.workspaceMembers.get(workspace.id)!;
+    return counted(userIds, (userId) => addNew(members, userId));
   }
 
-  async removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
+  async removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
     this.record('removeWorkspaceMembers', workspaceId, userIds);
     const workspace = this.workspace(workspaceId, 'removeWorkspaceMembers');
     if (isDefaultWorkspace(workspace)) this.refuse('removeWorkspaceMembers', 'membership of the default workspace is implicit');
     const refused = userIds.find((userId) => this.unremovable.get(workspace.id)?.has(userId));
     if (refused) this.refuse('removeWorkspaceMembers', `${refused} has active API keys in this workspace`, refused);
     for (const userId of userIds) {
+      if (!this.workspaceMembers.get(workspace.id)!.has(userId)) continue;
       for (const guardrail of this.guardrails.values()) {
         if (guardrail.workspaceId === workspace.id && this.guardrailMembers.get(guardrail.id)!.has(userId)) {
           this.violations.push(`removed ${userId} from ${workspace.slug} while assigned to ${guardrail.name}`);
         }
       }
-      this.workspaceMembers.get(workspace.id)!.delete(userId);
     }
+    const members = this.workspaceMembers.get(workspace.id)!;
+    return counted(userIds, (userId) => members.delete(userId));
   }
 
-  async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
+  async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
     this.record('assignGuardrailMembers', guardrailId, userIds);
     const guardrail = this.guardrailInfo(guardrailId, 'assignGuardrailMembers');
     const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
@@ -133,16 +137,17 @@ export class MemoryProvider implements Provider {
       if (outsider) this.refuse('assignGuardrailMembers', `${outsider} is not a member of the workspace`, outsider);
     }
     const siblings = [...this.guardrails.values()].filter((g) => g.workspaceId === workspace.id && g.id !== guardrailId);
-    for (const userId of userIds) {
+    const members = this.guardrailMembers.get(guardrailId)!;
+    return counted(userIds, (userId) => {
       for (const sibling of siblings) this.guardrailMembers.get(sibling.id)!.delete(userId);
-      this.guardrailMembers.get(guardrailId)!.add(userId);
-    }
+      return addNew(members, userId);
+    });
   }
 
-  async unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void> {
+  async unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
     this.record('unassignGuardrailMembers', guardrailId, userIds);
     const members = this.guardrailSet(guardrailId, 'unassignGuardrailMembers');
-    for (const userId of userIds) members.delete(userId);
+    return counted(userIds, (userId) => members.delete(userId));
   }
 
   private record(method: keyof Provider, target: string, userIds: string[]): void {
@@ -174,4 +179,17 @@ export class MemoryProvider implements Provider {
   private refuse(method: string, message: string, userId: string | null = null): never {
     throw new ApiError(400, message, 'POST', method, userId);
   }
+}
+
+/** Applies `change` to each distinct user id and counts those it changed, as the API counts. */
+function counted(userIds: string[], change: (userId: string) => boolean): WriteResult {
+  let count = 0;
+  for (const userId of new Set(userIds)) if (change(userId)) count++;
+  return { count, attempts: 1 };
+}
+
+function addNew(set: Set<string>, value: string): boolean {
+  if (set.has(value)) return false;
+  set.add(value);
+  return true;
 }

@@ -10,7 +10,10 @@
  *   return `undefined` when there is no such resource;
  * - write methods are bulk and idempotent: adding a member who is already
  *   there, or assigning a member already on that guardrail, is not an error;
- * - a write refused by the organization throws `ApiError`.
+ * - a write refused by the organization throws `ApiError`;
+ * - a write that succeeds returns what the organization counted (memberships
+ *   added, assignments made, …) and how many attempts it took. Neither proves
+ *   the change took effect: callers read the resource back when in doubt.
  *
  * What callers may assume: user ids (`user_…`), workspace and guardrail ids
  * are stable; a guardrail's `workspaceId` never changes.
@@ -67,10 +70,18 @@ export interface Provider {
   /** The first page of the organization-wide assignment listing; `readAll` reads every assignment of the organization. */
   firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>>;
 
-  addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
-  removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
-  assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void>;
-  unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<void>;
+  addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
+  removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
+  assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult>;
+  unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult>;
+}
+
+/** The answer to a bulk write. */
+export interface WriteResult {
+  /** `added_count`, `removed_count`, `assigned_count` or `unassigned_count`; `null` when the answer carried no usable count. */
+  count: number | null;
+  /** Above 1: an earlier attempt may have taken effect although its answer was lost. */
+  attempts: number;
 }
 
 /** The slug of the organization's default workspace, whose membership is implicit. */

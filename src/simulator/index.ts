@@ -20,6 +20,7 @@ export type {
   OrphanedAssignment,
   StateSnapshot,
   StoreOptions,
+  RefusalMode,
 } from './store.js';
 export { SimulatorStats } from './stats.js';
 export type { WriteLogEntry } from './stats.js';

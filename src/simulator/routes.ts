@@ -157,7 +157,10 @@ function safeDecode(segment: string): string {
   }
 }
 
-/** The batch of a write body: `{ "<field>": [strings] }`, else 400. */
+/** The documented maximum of `user_ids` in one membership call. */
+export const MAX_MEMBERSHIP_IDS = 100;
+
+/** The batch of a write body: `{ "<field>": [1 or more strings] }` (at most 100 `user_ids`), else 400. */
 export function readBatch(body: unknown, field: BatchField): string[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest(`Request body must be a JSON object with a "${field}" array`);
@@ -165,5 +168,9 @@ export function readBatch(body: unknown, field: BatchField): string[] {
   const value = (body as Record<string, unknown>)[field];
   if (!Array.isArray(value)) throw badRequest(`"${field}" is required and must be an array of strings`, null, { field });
   if (value.some((entry) => typeof entry !== 'string' || entry.length === 0)) throw badRequest(`"${field}" must contain only non-empty strings`, null, { field });
+  if (value.length === 0) throw badRequest(`"${field}" must contain at least 1 item`, null, { field });
+  if (field === 'user_ids' && value.length > MAX_MEMBERSHIP_IDS) {
+    throw badRequest(`"${field}" must contain at most ${MAX_MEMBERSHIP_IDS} items, got ${value.length}`, null, { field, maximum: MAX_MEMBERSHIP_IDS });
+  }
   return value as string[];
 }

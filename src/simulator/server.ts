@@ -19,6 +19,7 @@ import type { SimulatorState } from './state.js';
 import { SimulatorStats } from './stats.js';
 import type { WriteLogEntry } from './stats.js';
 import { SimulatorStore } from './store.js';
+import type { RefusalMode } from './store.js';
 
 export const DEFAULT_API_KEY = 'sim-management-key';
 export const API_PREFIX = '/api/v1';
@@ -40,8 +41,12 @@ export interface SimulatorOptions {
   faults?: FaultRates;
   /** Seed of the fault PRNG. */
   seed?: number;
-  /** Bulk writes with more ids than this are refused with 413. */
+  /** Bulk writes with more ids than this are refused with 413 (membership calls take at most 100 whatever this says: 400 beyond). */
   maxBatch?: number;
+  /** How removals of members with active API keys or managed by SCIM are refused. */
+  refusal?: RefusalMode;
+  /** Users whose removals answer 200 but do not happen. */
+  skipRemovalOf?: string[];
   /** `Retry-After` of injected 429 answers (also sent as `retry-after-ms`). Default 1. */
   retryAfterSeconds?: number;
 }
@@ -74,7 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.maxBatch !== undefined && !(Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) {
     throw new Error(`maxBatch must be a positive integer, got ${options.maxBatch}`);
   }
-  const store = new SimulatorStore(options.state ?? exampleState());
+  const store = new SimulatorStore(options.state ?? exampleState(), { refusal: options.refusal, skipRemovalOf: options.skipRemovalOf });
   const stats = new SimulatorStats();
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? DEFAULT_FAULT_SEED);
   const delays = new DelayTimers();

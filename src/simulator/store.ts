@@ -15,7 +15,7 @@
  * part of someone editing the organization in the dashboard; they obey the
  * same rules as the API and throw `SimulatorError` when the API would refuse.
  */
-import { badRequest, notFound } from './errors.js';
+import { SimulatorError, badRequest, notFound } from './errors.js';
 import { DEFAULT_STATE_TIMESTAMP, isUuid, parseState } from './state.js';
 import type { OrgRole, ResetInterval, SimulatorState, StateMember } from './state.js';
 import { workspaceFields } from './wire.js';
@@ -117,9 +117,25 @@ export interface StateSnapshot {
   assignments: Record<string, string[]>;
 }
 
+/**
+ * How the API refuses to remove a member who holds active API keys in the
+ * workspace or is SCIM-managed. api.md leaves this undocumented; the default
+ * (400, whole batch, named in `error.metadata.user_id`) is the simulator's pick.
+ */
+export interface RefusalMode {
+  status?: 400 | 403;
+  /** `batch`: the call fails and removes nobody; `member`: the others are removed and the call answers 200 with a lower `removed_count`. */
+  scope?: 'batch' | 'member';
+  /** Where a failed call names the first refused member: `metadata` (`error.metadata.user_id`), only in the `message`, or `none`. */
+  naming?: 'metadata' | 'message' | 'none';
+}
+
 export interface StoreOptions {
   /** Clock for `created_at` of new records; ISO 8601. */
   now?: () => string;
+  refusal?: RefusalMode;
+  /** Users whose removals are skipped without a word: the call answers 200, does not count them, and they stay members. */
+  skipRemovalOf?: readonly string[];
 }
 
 interface Timestamped {
@@ -144,6 +160,14 @@ function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
 }
 
+function checkRefusalMode(mode: Required<RefusalMode>): void {
+  const allowed = { status: [400, 403], scope: ['batch', 'member'], naming: ['metadata', 'message', 'none'] };
+  for (const [field, values] of Object.entries(allowed)) {
+    const value = mode[field as keyof RefusalMode];
+    if (!(values as unknown[]).includes(value)) throw new Error(`refusal.${field} must be one of ${values.join(', ')}, got ${String(value)}`);
+  }
+}
+
 function workspaceRole(role: OrgRole): WorkspaceRole {
   return role === 'org:admin' ? 'admin' : 'member';
 }
@@ -162,6 +186,8 @@ export class SimulatorStore {
   readonly organizationId: string;
   private readonly now: () => string;
   private readonly stateCreatedAt: string;
+  private readonly refusal: Required<RefusalMode>;
+  private readonly skipRemovalOf: ReadonlySet<string>;
 
   private readonly orgMembers = new Map<string, OrgMemberRecord>();
   private sortedOrgMembers: OrgMemberRecord[] | undefined;
@@ -199,6 +225,13 @@ export class SimulatorStore {
   constructor(state: SimulatorState, options: StoreOptions = {}) {
     parseState(state);
     this.now = options.now ?? (() => new Date().toISOString());
+    this.refusal = {
+      status: options.refusal?.status ?? 400,
+      scope: options.refusal?.scope ?? 'batch',
+      naming: options.refusal?.naming ?? 'metadata',
+    };
+    checkRefusalMode(this.refusal);
+    this.skipRemovalOf = new Set(options.skipRemovalOf);
     this.organizationId = state.organization_id;
     this.stateCreatedAt = iso(state.created_at, DEFAULT_STATE_TIMESTAMP);
 
@@ -434,9 +467,10 @@ export class SimulatorStore {
   }
 
   /**
-   * Removes members; non-members are ignored. The whole batch is refused when
-   * one member holds active API keys here or is SCIM-managed. Assignments of
-   * removed members are kept and reported as orphaned.
+   * Removes members; non-members are ignored. A member who holds active API
+   * keys here or is SCIM-managed is refused as the `RefusalMode` says: with
+   * the whole batch, or alone. Assignments of removed members are kept and
+   * reported as orphaned.
    */
   removeWorkspaceMembers(workspaceIdOrSlug: string, userIds: readonly string[]): RemovalResult {
     const workspace = this.requireWorkspace(workspaceIdOrSlug);
@@ -444,20 +478,23 @@ export class SimulatorStore {
     const requested = unique(userIds);
     const members = this.explicitMembers(workspace);
     const holders = this.activeKeyHolders.get(workspace.id);
+    const staying = new Set<string>(this.skipRemovalOf);
     for (const userId of requested) {
       const member = this.requireOrgMember(userId);
       if (!members.has(userId)) continue;
-      if (holders?.has(userId)) {
-        throw badRequest(`${this.describeUser(userId)} has active API keys in this workspace`, userId, { reason: 'active_api_keys' });
-      }
-      if (member.scimManaged) {
-        throw badRequest(`${this.describeUser(userId)} is managed by SCIM; remove them in the identity provider`, userId, { reason: 'scim_managed' });
-      }
+      const refusal = holders?.has(userId)
+        ? { message: `${this.describeUser(userId)} has active API keys in this workspace`, reason: 'active_api_keys' }
+        : member.scimManaged
+          ? { message: `${this.describeUser(userId)} is managed by SCIM; remove them in the identity provider`, reason: 'scim_managed' }
+          : undefined;
+      if (refusal === undefined) continue;
+      if (this.refusal.scope === 'batch') throw this.removalRefusal(userId, refusal.message, refusal.reason);
+      staying.add(userId);
     }
     const result: RemovalResult = { removed: [], orphaned: [] };
     const heldGuardrails = this.guardrailOfMember.get(workspace.id);
     for (const userId of requested) {
-      if (!members.delete(userId)) continue;
+      if (staying.has(userId) || !members.delete(userId)) continue;
       result.removed.push(userId);
       const guardrailId = heldGuardrails?.get(userId);
       const guardrail = guardrailId === undefined ? undefined : this.guardrailsById.get(guardrailId);
@@ -465,6 +502,14 @@ export class SimulatorStore {
     }
     if (result.removed.length > 0) this.sortedMemberships.delete(workspace.id);
     return result;
+  }
+
+  private removalRefusal(userId: string, message: string, reason: string): SimulatorError {
+    const { status, naming } = this.refusal;
+    if (naming === 'none') {
+      return new SimulatorError(status, 'A member of this batch cannot be removed from the workspace: they hold active API keys here or are managed by SCIM');
+    }
+    return new SimulatorError(status, message, { userId: naming === 'metadata' ? userId : null, metadata: { reason } });
   }
 
   /**

@@ -7,9 +7,13 @@ import type { Args } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
+import { applyProgress } from '../apply-progress.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
 import { readSavedPlan, verifySavedPlan } from '../saved-plan.js';
+
+/** The shell's code for a run ended by SIGINT (128 + 2), also used after SIGTERM. */
+const EXIT_INTERRUPTED = 130;
 
 /**
  * `gatesync apply [PLAN.json]`: plans (or takes a saved plan that is still
@@ -41,18 +45,52 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
         return EXIT.error;
       }
     }
-    const result = await applyPlan(plan, provider, args, io);
-    io.stdout(renderApplyResult(result));
+    const result = await withInterruption(io, (signal) => applyPlan(plan, provider, args, io, signal));
+    io.stdout(renderApplyResult(result, args.verbose));
+    if (result.interrupted > 0) return EXIT_INTERRUPTED;
     return result.ok ? EXIT.ok : EXIT.error;
   } finally {
     await provider.close();
   }
 }
 
-/** Runs the applier, showing batches done of total on a terminal. */
-export function applyPlan(plan: Plan, provider: Provider, args: Args, io: Io): Promise<ApplyResult> {
-  const onProgress = io.stderrIsTTY
-    ? (done: number, total: number) => io.stderr(`\r[apply] ${done}/${total} batches${done === total ? '\n' : ''}`)
-    : undefined;
-  return apply(plan, provider, { concurrency: args.concurrency, batchSize: args.batchSize, onProgress });
+/** Runs the applier with progress on stderr: batches done of total. */
+export async function applyPlan(plan: Plan, provider: Provider, args: Args, io: Io, signal?: AbortSignal): Promise<ApplyResult> {
+  const progress = applyProgress(io);
+  try {
+    return await apply(plan, provider, {
+      concurrency: args.concurrency,
+      batchSize: args.batchSize,
+      verify: args.verify,
+      signal,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * SIGINT or SIGTERM during `run` aborts its signal: no new batch starts,
+ * batches in flight finish, and the caller prints what was applied. A second
+ * signal exits at once.
+ */
+async function withInterruption<T>(io: Io, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const interrupt = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      io.stderr(`${name} again: exiting now; calls in flight may or may not have taken effect.\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+    io.stderr(`\n${name}: no new batch starts; waiting for the calls in flight, then the summary (${name} again to exit now).\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
 }
