@@ -1,20 +1,13 @@
 /**
  * Reads the live state of what a file manages, and nothing more: the
  * organization's members (to resolve emails), each listed workspace, its
- * members, its guardrails and their assignments. Workspaces the file does not
+ * members, its guardrails and their assignments, and which of them is the
+ * default workspace. Workspaces the file does not
  * list are never read; only the org-wide assignment listing, when it is the
  * cheaper way to read assignments, returns theirs too, and they are dropped.
  */
 import { ApiError } from './api-error.js';
-import {
-  isDefaultWorkspace,
-  type AssignmentInfo,
-  type FirstPage,
-  type GuardrailInfo,
-  type OrgMember,
-  type Provider,
-  type WorkspaceInfo,
-} from './provider.js';
+import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
 
 export interface ObservedGuardrail {
   info: GuardrailInfo;
@@ -23,7 +16,10 @@ export interface ObservedGuardrail {
 
 export interface ObservedWorkspace {
   info: WorkspaceInfo;
+  /** Treated as the organization's default workspace: its membership is implicit and never written. */
   isDefault: boolean;
+  /** Set with `isDefault` when no listing identified the default workspace and this one's members are every organization member. */
+  defaultUnproven?: boolean;
   /** User ids; for the default workspace, every organization member. */
   members: Set<string>;
   guardrails: Map<string, ObservedGuardrail>;
@@ -33,15 +29,25 @@ export interface Observed {
   orgMembers: Map<string, OrgMember>;
   /** Workspaces by the key the file used; `undefined` when no workspace answers to it. */
   workspacesByKey: Map<string, ObservedWorkspace | undefined>;
-  /** Every workspace of the organization: read only when a key matched none, for suggestions. */
+  /** Every workspace of the organization: read only when a key matched none or when listing them was the cheaper lookup. */
   allWorkspaces?: WorkspaceInfo[];
   /** Guardrails named by UUID that are not in their workspace: where they really belong, if anywhere. */
   foreignGuardrails: Map<string, GuardrailInfo | undefined>;
+  /** What the reads found odd and left out, for the plan to show; unset: nothing. */
+  warnings?: string[];
 }
 
 /** What to read: the workspace keys of the file and, per key, its guardrail keys. */
 export interface Scope {
-  workspaces: Array<{ key: string; guardrailKeys: string[] }>;
+  workspaces: Array<{
+    key: string;
+    guardrailKeys: string[];
+    /**
+     * Whether the file may write this workspace's membership; unset counts as
+     * yes. Only such a workspace needs proof that it is not the default one.
+     */
+    managesMembers?: boolean;
+  }>;
 }
 
 export interface ObserveOptions {
@@ -55,18 +61,19 @@ export async function observe(provider: Provider, scope: Scope, options: Observe
   const orgMemberList = provider.listOrgMembers();
   // Read now, with the lookups: it costs no round trip and lets `readAssignments` weigh the org-wide listing.
   const allAssignments = scope.workspaces.length > 0 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
+  const warnings: string[] = [];
   const [orgMembers, workspaces] = await Promise.all([
     orgMemberList.then((list) => new Map(list.map((m) => [m.userId, m]))),
-    readWorkspaces(provider, scope, orgMemberList, allAssignments, options),
+    readWorkspaces(provider, scope, orgMemberList, allAssignments, warnings, options),
     allAssignments,
   ]);
-  const { workspaceList, read, assignments } = workspaces;
+  const { workspaceList, listed, read, assignments } = workspaces;
 
   const byId = new Map<string, ObservedWorkspace>();
   for (const w of read) {
     const guardrails = new Map<string, ObservedGuardrail>();
     for (const info of w.guardrailInfos) guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set() });
-    byId.set(w.info.id, { info: w.info, isDefault: w.isDefault, members: w.members, guardrails });
+    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails });
   }
 
   const workspacesByKey = new Map<string, ObservedWorkspace | undefined>();
@@ -75,21 +82,28 @@ export async function observe(provider: Provider, scope: Scope, options: Observe
     workspacesByKey.set(w.key, info && byId.get(info.id));
   });
 
+  // A workspace's default guardrail answers 404 until configured: it is known from the workspace, not looked up.
   const missingGuardrailIds = scope.workspaces.flatMap((w) => {
     const observed = workspacesByKey.get(w.key);
-    return observed ? w.guardrailKeys.filter((key) => UUID.test(key) && !observed.guardrails.has(key)) : [];
+    const defaultGuardrailId = observed?.info.defaultGuardrailId?.toLowerCase();
+    return observed ? w.guardrailKeys.filter((key) => UUID.test(key) && !observed.guardrails.has(key) && key !== defaultGuardrailId) : [];
   });
   const [allWorkspaces, foreign] = await Promise.all([
-    workspaceList.some((w) => w === undefined) ? provider.listWorkspaces() : undefined,
+    listed ?? (workspaceList.some((w) => w === undefined) ? provider.listWorkspaces() : undefined),
     Promise.all(missingGuardrailIds.map((id) => provider.getGuardrail(id))),
   ]);
   const foreignGuardrails = new Map(missingGuardrailIds.map((id, i) => [id, foreign[i]]));
-  return { orgMembers, workspacesByKey, allWorkspaces, foreignGuardrails };
+  return { orgMembers, workspacesByKey, allWorkspaces, foreignGuardrails, warnings };
+}
+
+interface Defaultness {
+  isDefault: boolean;
+  defaultUnproven?: boolean;
 }
 
 interface WorkspaceRead {
   info: WorkspaceInfo;
-  isDefault: boolean;
+  defaultness: Defaultness;
   members: Set<string>;
   guardrailInfos: GuardrailInfo[];
 }
@@ -105,31 +119,143 @@ async function readWorkspaces(
   scope: Scope,
   orgMemberList: Promise<OrgMember[]>,
   allAssignments: Promise<FirstPage<AssignmentInfo> | undefined>,
+  warnings: string[],
   options: ObserveOptions,
-): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; read: WorkspaceRead[]; assignments: Map<string, Set<string>> }> {
-  const workspaceList = await Promise.all(scope.workspaces.map((w) => provider.getWorkspace(w.key)));
+): Promise<{
+  workspaceList: Array<WorkspaceInfo | undefined>;
+  listed?: WorkspaceInfo[];
+  read: WorkspaceRead[];
+  assignments: Map<string, Set<string>>;
+}> {
+  const { workspaceList, listed } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
   const unique = new Map<string, WorkspaceInfo>();
   for (const info of workspaceList) if (info) unique.set(info.id, info);
   const infos = [...unique.values()];
+  const managed = new Set(scope.workspaces.flatMap((w, i) => (w.managesMembers !== false && workspaceList[i] ? [workspaceList[i]!.id] : [])));
 
-  const guardrailLists = Promise.all(infos.map((info) => provider.listGuardrails(info.id)));
-  const memberLists = Promise.all(
-    infos.map((info) =>
-      isDefaultWorkspace(info) ? orgMemberList.then((list) => list.map((m) => m.userId)) : provider.listWorkspaceMembers(info.id),
-    ),
+  const guardrailLists = Promise.all(
+    infos.map(async (info) => ownGuardrails(info, await provider.listGuardrails(info.id), warnings)),
   );
-  const [guardrails, members, assignments] = await Promise.all([
+  const memberLists = Promise.all(infos.map((info) => readMembers(provider, info, orgMemberList)));
+  const [guardrails, members, assignments, defaultness] = await Promise.all([
     guardrailLists,
     memberLists,
     guardrailLists.then(async (lists) => readAssignments(provider, lists.flat(), await allAssignments, options)),
+    memberLists.then(async (lists) => identifyDefault(provider, infos, lists, managed, options)),
   ]);
   const read = infos.map((info, i) => ({
     info,
-    isDefault: isDefaultWorkspace(info),
-    members: new Set(members[i]),
+    defaultness: defaultness.get(info.id) ?? { isDefault: false },
+    members: members[i]!.userIds,
     guardrailInfos: guardrails[i]!,
   }));
-  return { workspaceList, read, assignments };
+  return { workspaceList, listed, read, assignments };
+}
+
+/**
+ * The file's workspaces by key. A script looks each one up: W requests for
+ * W keys. The workspace listing costs ⌈N/100⌉ for the N workspaces of the
+ * organization, unknown until its first page. With one key, the lookup is
+ * never beaten. With W ≥ 2, the first page replaces the first lookup; the
+ * rest is read when the listing costs no more than W requests in all, and
+ * otherwise each key is looked up: never more than a script when N ≤ 100·W,
+ * one request more beyond.
+ */
+async function findWorkspaces(
+  provider: Provider,
+  keys: string[],
+  options: ObserveOptions,
+): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; listed?: WorkspaceInfo[] }> {
+  const lookups = new Set(keys).size;
+  if (lookups >= 2) {
+    const first = await provider.firstPageOfWorkspaces();
+    if (first.pages <= lookups) {
+      options.explain?.(`workspaces: one listing, ${plural(first.pages, 'request')} for ${plural(lookups, 'workspace key')}`);
+      const listed = await first.readAll();
+      const byId = new Map(listed.map((w) => [w.id.toLowerCase(), w]));
+      const bySlug = new Map(listed.map((w) => [w.slug, w]));
+      return { workspaceList: keys.map((key) => byId.get(key) ?? bySlug.get(key)), listed };
+    }
+    options.explain?.(`workspaces: one lookup per key; the listing would take ${plural(first.pages, 'request')}`);
+  }
+  return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))) };
+}
+
+interface MembersRead {
+  userIds: Set<string>;
+  /** The workspace holds every organization member, as the default workspace does. */
+  everyone: boolean;
+}
+
+/**
+ * A workspace's members. A workspace holds only organization members, so
+ * one whose listing counts as many as the organization holds all of them:
+ * the organization's list, already read, is its membership, and the rest of
+ * its pages are not read. That is always so of the default workspace.
+ */
+async function readMembers(provider: Provider, workspace: WorkspaceInfo, orgMemberList: Promise<OrgMember[]>): Promise<MembersRead> {
+  const [first, orgMembers] = await Promise.all([provider.firstPageOfWorkspaceMembers(workspace.id), orgMemberList]);
+  if (first.totalCount >= orgMembers.length) return { userIds: new Set(orgMembers.map((m) => m.userId)), everyone: true };
+  return { userIds: new Set(await first.readAll()), everyone: false };
+}
+
+/** A workspace's listing should hold only its own guardrails; any other (a foreign or legacy one) is dropped, so nothing is ever written to it on this workspace's behalf. */
+function ownGuardrails(workspace: WorkspaceInfo, listed: GuardrailInfo[], warnings: string[]): GuardrailInfo[] {
+  return listed.filter((guardrail) => {
+    if (guardrail.workspaceId === workspace.id) return true;
+    warnings.push(
+      `the guardrail listing of workspace ${workspace.slug} carried guardrail ${guardrail.name} (${guardrail.id}), which belongs to ` +
+        `${guardrail.workspaceId ? `workspace ${guardrail.workspaceId}` : 'no workspace'}; it was left out of this workspace`,
+    );
+    return false;
+  });
+}
+
+/**
+ * Which read workspace is the organization's default one: no field says so
+ * (api.md). Evidence, strongest last, each step taken only when the earlier
+ * ones leave a doubt that matters:
+ *
+ * 1. The default workspace lists every organization member, so a workspace
+ *    whose listing counts fewer is not it. Free: the listings are read anyway.
+ * 2. `GET /guardrails` without `workspace_id` answers the default
+ *    workspace's guardrails only: their `workspace_id` names it.
+ * 3. `GET /keys` without `workspace_id` likewise (its default guardrail is
+ *    not listed until configured, so the first may be empty).
+ * 4. No listing names exactly one workspace: each workspace step 1 could not
+ *    rule out is treated as the default one, unproven. Its membership is
+ *    never written; a file that manages it gets an error, never a guess.
+ *
+ * Steps 2 and 3 cost one request each and run only when a workspace the
+ * file manages the membership of lists every organization member, so a
+ * plan pays for detection only where a wrong guess could write to the
+ * default workspace. When they name the default, that answer decides for
+ * every workspace.
+ */
+async function identifyDefault(
+  provider: Provider,
+  workspaces: WorkspaceInfo[],
+  members: MembersRead[],
+  managed: Set<string>,
+  options: ObserveOptions,
+): Promise<Map<string, Defaultness>> {
+  const candidates = workspaces.filter((_, i) => members[i]!.everyone);
+  const result = new Map<string, Defaultness>(workspaces.map((w) => [w.id, { isDefault: false }]));
+  if (candidates.length === 0) return result;
+  if (candidates.some((w) => managed.has(w.id))) {
+    for (const listing of ['guardrails', 'keys'] as const) {
+      const ids = new Set(await provider.defaultWorkspaceEvidence(listing));
+      if (ids.size === 1) {
+        const [defaultId] = ids;
+        options.explain?.(`default workspace: ${defaultId}, named by the ${listing} listing without workspace_id`);
+        for (const workspace of workspaces) result.set(workspace.id, { isDefault: workspace.id === defaultId });
+        return result;
+      }
+      if (ids.size > 1) options.explain?.(`default workspace: the ${listing} listing without workspace_id names ${ids.size} workspaces; not used`);
+    }
+  }
+  for (const workspace of candidates) result.set(workspace.id, { isDefault: true, defaultUnproven: true });
+  return result;
 }
 
 /** The org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
