@@ -124,6 +124,21 @@ describe('observe: reading assignments', () => {
     expect([defaultWorkspace?.isDefault, defaultWorkspace?.defaultUnproven, defaultWorkspace?.members.size]).toEqual([true, undefined, 700]);
   });
 
+  it.each([1, 5, 50])('makes no more requests than a sequential script for %i workspaces', async (count) => {
+    const state = generateOrg({ members: 400, workspaces: 60, guardrailsPerWorkspace: 3, membershipsPerWorkspace: 120, assignedShare: 0.3, seed: 9 });
+    const workspaces = state.workspaces.filter((w) => w.slug !== 'default').slice(0, count);
+    const { sim, provider } = await connect(state);
+    await observe(provider, { workspaces: workspaces.map((w) => ({ key: w.slug, guardrailKeys: [], managesMembers: true })) });
+    const ids = new Set(workspaces.map((w) => w.id));
+    const guardrails = state.guardrails.filter((g) => g.workspace_id !== null && ids.has(g.workspace_id));
+    // Org members page by page; per workspace a lookup, its members, its guardrails; per guardrail its assignments.
+    const script =
+      pageCount(state.members.length) +
+      workspaces.reduce((sum, w) => sum + 1 + pageCount(w.members?.length ?? 0) + 1, 0) +
+      guardrails.reduce((sum, g) => sum + pageCount(g.members?.length ?? 0), 0);
+    expect(sim.stats.requests).toBeLessThanOrEqual(script);
+  });
+
   it('looks up a single workspace rather than listing them all', async () => {
     const { byRoute } = await observeCounting(org(5, 250, 700), ['ws-002']);
     expect(byRoute['GET /workspaces/{id}']).toBe(1);

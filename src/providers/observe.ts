@@ -59,13 +59,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function observe(provider: Provider, scope: Scope, options: ObserveOptions = {}): Promise<Observed> {
   const orgMemberList = provider.listOrgMembers();
-  // Read now, with the lookups: it costs no round trip and lets `readAssignments` weigh the org-wide listing.
-  const allAssignments = scope.workspaces.length > 0 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
   const warnings: string[] = [];
   const [orgMembers, workspaces] = await Promise.all([
     orgMemberList.then((list) => new Map(list.map((m) => [m.userId, m]))),
-    readWorkspaces(provider, scope, orgMemberList, allAssignments, warnings, options),
-    allAssignments,
+    readWorkspaces(provider, scope, orgMemberList, warnings, options),
   ]);
   const { workspaceList, listed, read, assignments } = workspaces;
 
@@ -118,7 +115,6 @@ async function readWorkspaces(
   provider: Provider,
   scope: Scope,
   orgMemberList: Promise<OrgMember[]>,
-  allAssignments: Promise<FirstPage<AssignmentInfo> | undefined>,
   warnings: string[],
   options: ObserveOptions,
 ): Promise<{
@@ -127,7 +123,9 @@ async function readWorkspaces(
   read: WorkspaceRead[];
   assignments: Map<string, Set<string>>;
 }> {
-  const { workspaceList, listed } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
+  const { workspaceList, listed, saved } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
+  // Read with the listings, so it costs no round trip; only when the lookups saved the one request it may waste (see `readAssignments`).
+  const allAssignments = saved >= 1 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
   const unique = new Map<string, WorkspaceInfo>();
   for (const info of workspaceList) if (info) unique.set(info.id, info);
   const infos = [...unique.values()];
@@ -140,7 +138,7 @@ async function readWorkspaces(
   const [guardrails, members, assignments, defaultness] = await Promise.all([
     guardrailLists,
     memberLists,
-    guardrailLists.then(async (lists) => readAssignments(provider, lists.flat(), await allAssignments, options)),
+    Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, lists.flat(), firstPage, options)),
     memberLists.then(async (lists) => identifyDefault(provider, infos, lists, managed, options)),
   ]);
   const read = infos.map((info, i) => ({
@@ -153,19 +151,31 @@ async function readWorkspaces(
 }
 
 /**
- * The file's workspaces by key. A script looks each one up: W requests for
- * W keys. The workspace listing costs ⌈N/100⌉ for the N workspaces of the
- * organization, unknown until its first page. With one key, the lookup is
- * never beaten. With W ≥ 2, the first page replaces the first lookup; the
- * rest is read when the listing costs no more than W requests in all, and
- * otherwise each key is looked up: never more than a script when N ≤ 100·W,
- * one request more beyond.
+ * The file's workspaces by key, and the requests that saved (negative: spent
+ * beyond one lookup per key).
+ *
+ * The yardstick is a script on the official SDK reading what the file
+ * manages one call after another: list the organization's members; per
+ * workspace, look it up, list its members and its guardrails; per guardrail,
+ * list its assignments. A plan makes no more requests than that script:
+ * - lookups cost W requests for W keys; the workspace listing costs
+ *   ⌈N/100⌉ for the N workspaces of the organization, unknown until its
+ *   first page. With one key the lookup is never beaten. With W ≥ 2 the
+ *   first page replaces the first lookup; the rest is read when the listing
+ *   costs no more than W in all, saving W − ⌈N/100⌉; otherwise each key is
+ *   looked up, one request more than the script (only when N > 100·W);
+ * - the org-wide assignment listing may waste its first page, so it is read
+ *   only when the lookups saved at least that request;
+ * - identifying the default workspace costs nothing unless a workspace whose
+ *   membership the file manages holds every member (see `identifyDefault`),
+ *   and a workspace holding every member costs one page of its listing
+ *   instead of all of them.
  */
 async function findWorkspaces(
   provider: Provider,
   keys: string[],
   options: ObserveOptions,
-): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; listed?: WorkspaceInfo[] }> {
+): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; listed?: WorkspaceInfo[]; saved: number }> {
   const lookups = new Set(keys).size;
   if (lookups >= 2) {
     const first = await provider.firstPageOfWorkspaces();
@@ -174,11 +184,12 @@ async function findWorkspaces(
       const listed = await first.readAll();
       const byId = new Map(listed.map((w) => [w.id.toLowerCase(), w]));
       const bySlug = new Map(listed.map((w) => [w.slug, w]));
-      return { workspaceList: keys.map((key) => byId.get(key) ?? bySlug.get(key)), listed };
+      return { workspaceList: keys.map((key) => byId.get(key) ?? bySlug.get(key)), listed, saved: lookups - first.pages };
     }
     options.explain?.(`workspaces: one lookup per key; the listing would take ${plural(first.pages, 'request')}`);
+    return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: -1 };
   }
-  return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))) };
+  return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: 0 };
 }
 
 interface MembersRead {
@@ -276,14 +287,15 @@ async function readOrgWideFirstPage(provider: Provider, options: ObserveOptions)
  * of guardrails, since every listing costs at least one request. The
  * org-wide listing costs O = ⌈T/100⌉ for the T assignments of the whole
  * organization, workspaces the file does not list included. Neither n_g nor
- * T is known before a first page; the org-wide first page was read with the
- * workspace lookups, so T is known once the guardrails are.
+ * T is known before a first page; the org-wide first page is read with the
+ * guardrail listings, when the workspace lookups saved a request to pay for
+ * it, so T is known once the guardrails are.
  *
  * Rule: read the org-wide listing to the end when O ≤ G; otherwise read per
  * guardrail. When O ≤ G the org-wide listing costs O ≤ G ≤ P requests in
  * total, its first page included: never more than per guardrail. Otherwise
- * the run costs P + 1, the one first page read to decide: never more than
- * one request above per guardrail. The bound G is the best one available
+ * the run costs P + 1, the one first page read to decide, which the
+ * workspace lookups paid for. The bound G is the best one available
  * without reading per-guardrail pages, because a guardrail may hold nobody.
  */
 async function readAssignments(
