@@ -2,8 +2,7 @@
  * The default workspace, default guardrails, guardrail listings and SCIM
  * mappings through the real CLI, over real HTTP against the simulator.
  */
-import { createServer, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EXAMPLE_GUARDRAIL_IDS as G,
   EXAMPLE_WORKSPACE_IDS as W,
@@ -15,6 +14,7 @@ import {
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 import { defaultUnderAnotherSlug, unconfiguredResearchDefault, withoutDefaultWorkspace } from './support/default-workspace.js';
 import { simulatorPerTest } from './support/org.js';
+import { proxyPerTest } from './support/rewriting-proxy.js';
 
 const start = simulatorPerTest();
 const email = (handle: string) => `${handle}@corp.example`;
@@ -103,41 +103,19 @@ describe('default guardrails', () => {
   });
 });
 
-/** A proxy to the simulator whose answer to one guardrail listing also carries another workspace's guardrail. */
-async function listingWithForeignGuardrail(sim: RunningSimulator, workspaceId: string, foreignId: string): Promise<{ url: string; server: Server }> {
-  const origin = new URL(sim.url).origin;
-  const server = createServer(async (request, response) => {
-    const headers = { authorization: request.headers.authorization ?? '', 'content-type': 'application/json' };
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const answer = await fetch(origin + request.url, { method: request.method, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
-    let body = await answer.text();
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname.endsWith('/guardrails') && url.searchParams.get('workspace_id') === workspaceId) {
-      const page = JSON.parse(body) as { data: unknown[]; total_count: number };
-      const foreign = (await (await fetch(`${sim.url}/guardrails/${foreignId}`, { headers })).json()) as { data: unknown };
-      body = JSON.stringify({ data: [...page.data, foreign.data], total_count: page.total_count + 1 });
-    }
-    response.writeHead(answer.status, { 'content-type': 'application/json' }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}${new URL(sim.url).pathname}`, server };
-}
-
-describe('guardrail listings', () => {
-  let proxy: Server | undefined;
-  afterEach(async () => {
-    await new Promise((resolve) => proxy?.close(resolve) ?? resolve(undefined));
-    proxy = undefined;
-  });
+describe('answers that differ from the simulator\'s', () => {
+  const proxy = proxyPerTest();
 
   it('drops, with a warning, a guardrail of another workspace carried by a workspace\'s listing', async () => {
     const sim = await start();
     sim.store.addWorkspaceMember('research', u('erin'));
-    const hostile = await listingWithForeignGuardrail(sim, W.research, G.production);
-    proxy = hostile.server;
-    const env = { MODELGATES_BASE_URL: hostile.url, MODELGATES_API_KEY: sim.apiKey };
+    const production = (await (await fetch(`${sim.url}/guardrails/${G.production}`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).json()) as { data: unknown };
+    const baseUrl = await proxy(sim, (url, body) => {
+      if (!url.pathname.endsWith('/guardrails') || url.searchParams.get('workspace_id') !== W.research) return undefined;
+      const page = body as { data: unknown[]; total_count: number };
+      return { data: [...page.data, production.data], total_count: page.total_count + 1 };
+    });
+    const env = { MODELGATES_BASE_URL: baseUrl, MODELGATES_API_KEY: sim.apiKey };
     const cwd = workdir({ 'gatesync.yaml': fileOf('  research:', `    members: [${RESEARCH.map(email).join(', ')}]`) });
 
     const planned = await runGatesync(['plan', '--format', 'json'], { cwd, env });
@@ -150,6 +128,33 @@ describe('guardrail listings', () => {
     expect((await runGatesync(['apply', '--yes'], { cwd, env })).code).toBe(0);
     expect(sim.store.snapshot().assignments[G.production]).toContain(u('erin'));
     expect(sim.stats.log.filter((entry) => entry.path.includes(G.production))).toEqual([]);
+  });
+
+  it('plans and applies when every optional field is absent and every nullable one null', async () => {
+    const sim = await start();
+    // api.md: optional fields may be absent, nullable ones null (names of members, who created or assigned).
+    const OPTIONAL = ['description', 'limit_usd', 'reset_interval', 'allowed_models', 'allowed_providers', 'updated_at'];
+    const NULLABLE = ['first_name', 'last_name', 'created_by', 'assigned_by'];
+    const strip = (row: Record<string, unknown>) => {
+      const copy = { ...row };
+      for (const field of OPTIONAL) delete copy[field];
+      for (const field of NULLABLE) if (field in copy) copy[field] = null;
+      return copy;
+    };
+    const baseUrl = await proxy(sim, (_url, body) => {
+      const answer = body as { data?: unknown };
+      if (Array.isArray(answer.data)) return { ...answer, data: answer.data.map((row) => strip(row as Record<string, unknown>)) };
+      if (answer.data && typeof answer.data === 'object') return { ...answer, data: strip(answer.data as Record<string, unknown>) };
+      return undefined;
+    });
+    const env = { MODELGATES_BASE_URL: baseUrl, MODELGATES_API_KEY: sim.apiKey };
+    const sandbox = ['alice', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'bob'];
+    const file = fileOf('  sandbox:', `    members: [${sandbox.map(email).join(', ')}]`, '    guardrails:', '      Experiments: [rupert@corp.example, victor@corp.example, bob@corp.example]');
+    const cwd = workdir({ 'gatesync.yaml': file });
+    const applied = await runGatesync(['apply', '--yes'], { cwd, env });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(sim.store.snapshot().assignments[G.experiments]).toEqual([u('bob'), u('rupert'), u('victor')]);
   });
 });
 

@@ -117,7 +117,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
           ? `workspace ${info.slug} may be the default workspace: it holds every organization member, and the API named no other workspace as the default`
           : `workspace ${info.slug} is the default workspace: every organization member belongs to it`,
         observedWorkspace.defaultUnproven
-          ? 'remove `members` here, or give the default workspace a guardrail or an API key so the API names it'
+          ? 'remove `members` here, or give the default workspace (if the organization has one) a guardrail or an API key, so that the API names it'
           : 'remove `members` here; manage its guardrails only',
       );
     }

@@ -31,11 +31,8 @@ interface WireGuardrail {
   name: string;
   workspace_id?: string | null;
 }
-/** A row of `GET /guardrails` or `GET /keys`: only where it belongs matters for identifying the default workspace. */
+/** A row of `GET /guardrails`, `GET /keys` or `GET /scim/group-mappings`, of which only the workspace it belongs to is read. */
 interface WireWorkspaceRow {
-  workspace_id?: string | null;
-}
-interface WireScimMapping {
   workspace_id?: string | null;
 }
 interface WireAssignment {
@@ -129,7 +126,7 @@ export class HttpProvider implements Provider {
 
   async scimMappings(): Promise<ScimMappings | undefined> {
     const answer = await orUndefinedOnRefusal(
-      this.client.get<{ data: WireScimMapping[]; total_count?: number }>('/scim/group-mappings', { offset: 0, limit: PAGE_SIZE }),
+      this.client.get<{ data: WireWorkspaceRow[]; total_count?: number }>('/scim/group-mappings', { offset: 0, limit: PAGE_SIZE }),
       [403, 404],
     );
     if (!answer) return undefined;
@@ -156,7 +153,7 @@ export class HttpProvider implements Provider {
 }
 
 /** The `workspace_id`s of a page's rows; rows without one (legacy guardrails) and malformed pages carry no evidence. */
-function workspaceIdsOf(rows: Array<{ workspace_id?: string | null }> | undefined): string[] {
+function workspaceIdsOf(rows: WireWorkspaceRow[] | undefined): string[] {
   if (!Array.isArray(rows)) return [];
   return rows.flatMap((row) => (typeof row?.workspace_id === 'string' && row.workspace_id ? [row.workspace_id] : []));
 }

@@ -2,9 +2,9 @@
  * Reads the live state of what a file manages, and nothing more: the
  * organization's members (to resolve emails), each listed workspace, its
  * members, its guardrails and their assignments, and which of them is the
- * default workspace. Workspaces the file does not
- * list are never read; only the org-wide assignment listing, when it is the
- * cheaper way to read assignments, returns theirs too, and they are dropped.
+ * default workspace. Workspaces the file does not list are never read; only
+ * the org-wide assignment listing, when it is the cheaper way to read
+ * assignments, returns theirs too, and they are dropped.
  */
 import { ApiError } from './api-error.js';
 import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
@@ -210,7 +210,11 @@ async function readMembers(provider: Provider, workspace: WorkspaceInfo, orgMemb
   return { userIds: new Set(await first.readAll()), everyone: false };
 }
 
-/** A workspace's listing should hold only its own guardrails; any other (a foreign or legacy one) is dropped, so nothing is ever written to it on this workspace's behalf. */
+/**
+ * A workspace's listing should hold only its own guardrails; any other (of
+ * another workspace, or legacy) is dropped, so that nothing is ever written
+ * to it on this workspace's behalf.
+ */
 function ownGuardrails(workspace: WorkspaceInfo, listed: GuardrailInfo[], warnings: string[]): GuardrailInfo[] {
   return listed.filter((guardrail) => {
     if (guardrail.workspaceId === workspace.id) return true;
@@ -224,8 +228,8 @@ function ownGuardrails(workspace: WorkspaceInfo, listed: GuardrailInfo[], warnin
 
 /**
  * Which read workspace is the organization's default one: no field says so
- * (api.md). Evidence, strongest last, each step taken only when the earlier
- * ones leave a doubt that matters:
+ * (api.md). Evidence, in order, each step taken only when the earlier ones
+ * leave a doubt that matters:
  *
  * 1. The default workspace lists every organization member, so a workspace
  *    whose listing counts fewer is not it. Free: the listings are read anyway.

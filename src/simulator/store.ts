@@ -339,11 +339,6 @@ export class SimulatorStore {
     return this.sortedWorkspaces.find((workspace) => workspace.isDefault);
   }
 
-  /** Every guardrail of the organization, legacy ones included (configured default guardrails only). */
-  listAllGuardrails(): readonly GuardrailRecord[] {
-    return this.sortedGuardrails;
-  }
-
   /**
    * The guardrails of one workspace (by UUID or slug), or without one those
    * of the default workspace only, as `GET /guardrails` answers: none when
