@@ -18,7 +18,7 @@ export interface ObservedWorkspace {
   info: WorkspaceInfo;
   /** Treated as the organization's default workspace: its membership is implicit and never written. */
   isDefault: boolean;
-  /** Set with `isDefault` when no listing identified the default workspace and this one's members are every organization member. */
+  /** Set with `isDefault` when this workspace holds every organization member and no listing named the default workspace. */
   defaultUnproven?: boolean;
   /** User ids; for the default workspace, every organization member. */
   members: Set<string>;
@@ -134,12 +134,20 @@ async function readWorkspaces(
   const guardrailLists = Promise.all(
     infos.map(async (info) => ownGuardrails(info, await provider.listGuardrails(info.id), warnings)),
   );
-  const memberLists = Promise.all(infos.map((info) => readMembers(provider, info, orgMemberList)));
+  let evidence: Promise<string | undefined> | undefined;
+  const memberLists = Promise.all(
+    infos.map(async (info) => {
+      const read = await readMembers(provider, info, orgMemberList);
+      // Asked as soon as the need shows, so that it runs alongside the other reads.
+      if (read.everyone && managed.has(info.id)) evidence ??= defaultWorkspaceNamedByListings(provider, options);
+      return read;
+    }),
+  );
   const [guardrails, members, assignments, defaultness] = await Promise.all([
     guardrailLists,
     memberLists,
     Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, lists.flat(), firstPage, options)),
-    memberLists.then(async (lists) => identifyDefault(provider, infos, lists, managed, options)),
+    memberLists.then(async (lists) => identifyDefault(infos, lists, await evidence)),
   ]);
   const read = infos.map((info, i) => ({
     info,
@@ -241,36 +249,31 @@ function ownGuardrails(workspace: WorkspaceInfo, listed: GuardrailInfo[], warnin
  *    rule out is treated as the default one, unproven. Its membership is
  *    never written; a file that manages it gets an error, never a guess.
  *
- * Steps 2 and 3 cost one request each and run only when a workspace the
- * file manages the membership of lists every organization member, so a
- * plan pays for detection only where a wrong guess could write to the
+ * Steps 2 and 3 (`namedDefault`) cost one request each and are asked only
+ * when a workspace the file manages the membership of holds every member,
+ * so a plan pays for detection only where a wrong guess could write to the
  * default workspace. When they name the default, that answer decides for
  * every workspace.
  */
-async function identifyDefault(
-  provider: Provider,
-  workspaces: WorkspaceInfo[],
-  members: MembersRead[],
-  managed: Set<string>,
-  options: ObserveOptions,
-): Promise<Map<string, Defaultness>> {
-  const candidates = workspaces.filter((_, i) => members[i]!.everyone);
-  const result = new Map<string, Defaultness>(workspaces.map((w) => [w.id, { isDefault: false }]));
-  if (candidates.length === 0) return result;
-  if (candidates.some((w) => managed.has(w.id))) {
-    for (const listing of ['guardrails', 'keys'] as const) {
-      const ids = new Set(await provider.defaultWorkspaceEvidence(listing));
-      if (ids.size === 1) {
-        const [defaultId] = ids;
-        options.explain?.(`default workspace: ${defaultId}, named by the ${listing} listing without workspace_id`);
-        for (const workspace of workspaces) result.set(workspace.id, { isDefault: workspace.id === defaultId });
-        return result;
-      }
-      if (ids.size > 1) options.explain?.(`default workspace: the ${listing} listing without workspace_id names ${ids.size} workspaces; not used`);
+function identifyDefault(workspaces: WorkspaceInfo[], members: MembersRead[], namedDefault: string | undefined): Map<string, Defaultness> {
+  if (namedDefault !== undefined) return new Map(workspaces.map((w) => [w.id, { isDefault: w.id === namedDefault }]));
+  return new Map(
+    workspaces.map((w, i) => [w.id, members[i]!.everyone ? { isDefault: true, defaultUnproven: true } : { isDefault: false }]),
+  );
+}
+
+/** Steps 2 and 3 of `identifyDefault`: the one workspace the default-workspace listings name, if they name exactly one. */
+async function defaultWorkspaceNamedByListings(provider: Provider, options: ObserveOptions): Promise<string | undefined> {
+  for (const listing of ['guardrails', 'keys'] as const) {
+    const ids = new Set(await provider.defaultWorkspaceEvidence(listing));
+    const [named] = ids;
+    if (ids.size === 1 && named !== undefined) {
+      options.explain?.(`default workspace: ${named}, named by the ${listing} listing without workspace_id`);
+      return named;
     }
+    if (ids.size > 1) options.explain?.(`default workspace: the ${listing} listing without workspace_id names ${ids.size} workspaces; not used`);
   }
-  for (const workspace of candidates) result.set(workspace.id, { isDefault: true, defaultUnproven: true });
-  return result;
+  return undefined;
 }
 
 /** The org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
