@@ -102,21 +102,6 @@ export class HttpProvider implements Provider {
     return (await paginate<WireGuardrail>(this.client, '/guardrails', { workspace_id: workspaceId })).map(toGuardrail);
   }
 
-  async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
-    const answer = await orUndefinedOn404(this.client.get<{ data: WireGuardrail }>(`/guardrails/${seg(guardrailId)}`));
-    return answer && toGuardrail(answer.data);
-  }
-
-  async listGuardrailMembers(guardrailId: string): Promise<string[]> {
-    const rows = await paginate<WireAssignment>(this.client, `/guardrails/${seg(guardrailId)}/assignments/members`);
-    return rows.map((a) => a.user_id);
-  }
-
-  async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
-    const page = await firstPage<WireAssignment>(this.client, ALL_ASSIGNMENTS);
-    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };
-  }
-
   async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
     // `GET /keys` takes no `limit`: its pages hold up to 100 keys.
     const query = listing === 'guardrails' ? { offset: 0, limit: PAGE_SIZE } : { offset: 0 };
@@ -133,6 +118,21 @@ export class HttpProvider implements Provider {
     const workspaceIds = workspaceIdsOf(answer.data);
     const read = Array.isArray(answer.data) ? answer.data.length : 0;
     return { workspaceIds: new Set(workspaceIds), complete: (answer.total_count ?? read) <= read };
+  }
+
+  async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
+    const answer = await orUndefinedOn404(this.client.get<{ data: WireGuardrail }>(`/guardrails/${seg(guardrailId)}`));
+    return answer && toGuardrail(answer.data);
+  }
+
+  async listGuardrailMembers(guardrailId: string): Promise<string[]> {
+    const rows = await paginate<WireAssignment>(this.client, `/guardrails/${seg(guardrailId)}/assignments/members`);
+    return rows.map((a) => a.user_id);
+  }
+
+  async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
+    const page = await firstPage<WireAssignment>(this.client, ALL_ASSIGNMENTS);
+    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {

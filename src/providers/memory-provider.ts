@@ -102,6 +102,19 @@ export class MemoryProvider implements Provider {
     return [...this.guardrails.values()].filter((g) => g.workspaceId === workspaceId);
   }
 
+  async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
+    if (this.defaultWorkspaceId === undefined || listing === 'keys') return [];
+    return [...this.guardrails.values()].filter((g) => g.workspaceId === this.defaultWorkspaceId).map((g) => g.workspaceId as string);
+  }
+
+  async scimMappings(): Promise<ScimMappings | undefined> {
+    return this.scimMappedWorkspaceIds && { workspaceIds: new Set(this.scimMappedWorkspaceIds), complete: true };
+  }
+
+  private isDefault(workspace: WorkspaceInfo): boolean {
+    return workspace.id === this.defaultWorkspaceId;
+  }
+
   async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
     return this.guardrails.get(guardrailId);
   }
@@ -115,19 +128,6 @@ export class MemoryProvider implements Provider {
     const rows: AssignmentInfo[] = [];
     for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
     return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
-  }
-
-  async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
-    if (this.defaultWorkspaceId === undefined || listing === 'keys') return [];
-    return [...this.guardrails.values()].filter((g) => g.workspaceId === this.defaultWorkspaceId).map((g) => g.workspaceId as string);
-  }
-
-  async scimMappings(): Promise<ScimMappings | undefined> {
-    return this.scimMappedWorkspaceIds && { workspaceIds: new Set(this.scimMappedWorkspaceIds), complete: true };
-  }
-
-  private isDefault(workspace: WorkspaceInfo): boolean {
-    return workspace.id === this.defaultWorkspaceId;
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {
