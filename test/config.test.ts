@@ -402,13 +402,6 @@ const errorCases: ErrorCase[] = [
     col: 1,
   },
   {
-    name: 'members on the default workspace',
-    text: doc('version: 1', 'workspaces:', '  default:', '    members: [a@b.co]'),
-    message: '`members` cannot be set on the default workspace',
-    line: 4,
-    col: 5,
-  },
-  {
     name: 'NUL byte',
     text: 'version: 1\nworkspaces:\0\n',
     message: 'the file contains a NUL byte: it looks like binary data, not YAML',
@@ -528,6 +521,10 @@ describe('offline checks that are left to online resolution', () => {
     loaded(
       doc('version: 1', 'workspaces:', '  research:', '    members: [a@b.co]', '    prune: false', '    guardrails:', '      Daily cap: [c@b.co]'),
     );
+  });
+
+  it('leaves `members` under the key `default` to online resolution: the default workspace may have any slug', () => {
+    loaded(doc('version: 1', 'workspaces:', '  default:', '    members: [a@b.co]'));
   });
 
   it('allows guardrails on the default workspace', () => {

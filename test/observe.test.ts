@@ -108,15 +108,41 @@ describe('observe: reading assignments', () => {
     expect(made).toBeLessThanOrEqual(costs.perGuardrail + 1);
   });
 
-  it('reads every other listing exactly once: all pages, one lookup per workspace', async () => {
+  it('reads every other listing exactly once: all pages, the workspace listing instead of one lookup per workspace', async () => {
     const state = org(5, 250, 700);
     const slugs = slugsOf(state);
-    const { byRoute } = await observeCounting(state, slugs);
+    const { byRoute, observed } = await observeCounting(state, slugs);
     const nonDefault = state.workspaces.filter((w) => w.slug !== 'default');
     expect(byRoute['GET /organization/members']).toBe(pageCount(700));
-    expect(byRoute['GET /workspaces/{id}']).toBe(state.workspaces.length);
-    expect(byRoute['GET /workspaces/{id}/members']).toBe(nonDefault.reduce((sum, w) => sum + pageCount(w.members?.length ?? 0), 0));
-    expect(byRoute['GET /guardrails']).toBe(state.workspaces.length);
+    expect(byRoute['GET /workspaces']).toBe(1);
+    expect(byRoute['GET /workspaces/{id}']).toBeUndefined();
+    // The default workspace's first page counts every member: the organization's list, already read, stands for the rest.
+    expect(byRoute['GET /workspaces/{id}/members']).toBe(nonDefault.reduce((sum, w) => sum + pageCount(w.members?.length ?? 0), 0) + 1);
+    // One listing per workspace, and one without workspace_id to prove which workspace holding everyone is the default.
+    expect(byRoute['GET /guardrails']).toBe(state.workspaces.length + 1);
+    const defaultWorkspace = observed.workspacesByKey.get('default');
+    expect([defaultWorkspace?.isDefault, defaultWorkspace?.defaultUnproven, defaultWorkspace?.members.size]).toEqual([true, undefined, 700]);
+  });
+
+  it.each([1, 5, 50])('makes no more requests than a sequential script for %i workspaces', async (count) => {
+    const state = generateOrg({ members: 400, workspaces: 60, guardrailsPerWorkspace: 3, membershipsPerWorkspace: 120, assignedShare: 0.3, seed: 9 });
+    const workspaces = state.workspaces.filter((w) => w.slug !== 'default').slice(0, count);
+    const { sim, provider } = await connect(state);
+    await observe(provider, { workspaces: workspaces.map((w) => ({ key: w.slug, guardrailKeys: [], managesMembers: true })) });
+    const ids = new Set(workspaces.map((w) => w.id));
+    const guardrails = state.guardrails.filter((g) => g.workspace_id !== null && ids.has(g.workspace_id));
+    // Org members page by page; per workspace a lookup, its members, its guardrails; per guardrail its assignments.
+    const script =
+      pageCount(state.members.length) +
+      workspaces.reduce((sum, w) => sum + 1 + pageCount(w.members?.length ?? 0) + 1, 0) +
+      guardrails.reduce((sum, g) => sum + pageCount(g.members?.length ?? 0), 0);
+    expect(sim.stats.requests).toBeLessThanOrEqual(script);
+  });
+
+  it('looks up a single workspace rather than listing them all', async () => {
+    const { byRoute } = await observeCounting(org(5, 250, 700), ['ws-002']);
+    expect(byRoute['GET /workspaces/{id}']).toBe(1);
+    expect(byRoute['GET /workspaces']).toBeUndefined();
   });
 
   it('falls back to per-guardrail listings when the org-wide listing is refused', async () => {

@@ -10,10 +10,12 @@ import {
   DEFAULT_API_KEY,
   EXAMPLE_GUARDRAIL_IDS as G,
   EXAMPLE_WORKSPACE_IDS as W,
+  exampleState,
   exampleUserId as u,
   startSimulator,
 } from '../src/simulator/index.js';
 import type { RunningSimulator } from '../src/simulator/index.js';
+import { unconfiguredResearchDefault } from './support/default-workspace.js';
 
 let simulator: RunningSimulator;
 let sdk: OpenRouter;
@@ -35,6 +37,36 @@ async function collect<P, T>(first: AsyncIterable<P>, items: (page: P) => T[]): 
 }
 
 describe('reading through the SDK', () => {
+  it('lists API keys, those of the default workspace without a workspace id', async () => {
+    const keys = await sdk.apiKeys.list();
+    expect(keys.data.map((key) => [key.name, key.workspaceId])).toEqual([
+      ['legacy-batch', W.default],
+      ['playground', W.default],
+    ]);
+    const research = await sdk.apiKeys.list({ workspaceId: W.research });
+    expect(research.data[0]).toMatchObject({ hash: 'c0ffee00000000000000000000000003', disabled: false, creatorUserId: null, usage: 0 });
+  });
+
+  it('lists SCIM group mappings, and refuses them to an organization without SCIM', async () => {
+    await expect(sdk.scim.listMappings({})).rejects.toThrow(/Status 403/);
+    await simulator.close();
+    simulator = await startSimulator({
+      port: 0,
+      state: { ...exampleState(), scim_group_mappings: [{ id: 'map-1', scim_group_id: 'grp-1', workspace_id: W.research, role: 'admin' }] },
+    });
+    sdk = new OpenRouter({ apiKey: DEFAULT_API_KEY, serverURL: simulator.url, retryConfig: { strategy: 'none' } });
+    const mappings = await collect(await sdk.scim.listMappings({}), (page) => page.result.data);
+    expect(mappings).toEqual([expect.objectContaining({ id: 'map-1', workspaceId: W.research, scimGroupId: 'grp-1', role: 'admin' })]);
+  });
+
+  it('gets a workspace whose default guardrail was never configured, and that guardrail answers 404', async () => {
+    await simulator.close();
+    simulator = await startSimulator({ port: 0, state: unconfiguredResearchDefault() });
+    sdk = new OpenRouter({ apiKey: DEFAULT_API_KEY, serverURL: simulator.url, retryConfig: { strategy: 'none' } });
+    expect((await sdk.workspaces.get({ id: 'research' })).data.defaultGuardrailId).toBe(G.researchDefault);
+    await expect(sdk.guardrails.get({ id: G.researchDefault })).rejects.toBeInstanceOf(NotFoundResponseError);
+  });
+
   it('lists organization members across pages', async () => {
     const pages = await sdk.organization.listMembers({ limit: 5 });
     const members = await collect(pages, (page) => page.result.data);
@@ -64,8 +96,8 @@ describe('reading through the SDK', () => {
   it('lists and gets guardrails', async () => {
     const research = await sdk.guardrails.list({ workspaceId: W.research });
     expect(research.result.data.map((guardrail) => guardrail.name)).toEqual(['Research default', 'Daily cap', 'GPU heavy', 'Frontier models']);
-    const all = await collect(await sdk.guardrails.list({ limit: 7 }), (page) => page.result.data);
-    expect(all).toHaveLength(18);
+    const ofDefaultWorkspace = await collect(await sdk.guardrails.list({ limit: 2 }), (page) => page.result.data);
+    expect(ofDefaultWorkspace.map((guardrail) => guardrail.workspaceId)).toEqual([W.default, W.default, W.default]);
     const legacy = await sdk.guardrails.get({ id: G.legacyKeyBudget });
     expect(legacy.data).toMatchObject({ workspaceId: null, limitUsd: 75, resetInterval: 'monthly', includeByokInBudgets: false });
     const frontier = await sdk.guardrails.get({ id: G.frontierModels });

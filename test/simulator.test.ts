@@ -16,6 +16,7 @@ import {
   startSimulator,
 } from '../src/simulator/index.js';
 import type { RunningSimulator, SimulatorOptions } from '../src/simulator/index.js';
+import { defaultUnderAnotherSlug, unconfiguredResearchDefault, withoutDefaultWorkspace } from './support/default-workspace.js';
 
 const running: RunningSimulator[] = [];
 
@@ -142,6 +143,82 @@ describe('the default workspace', () => {
     const simulator = await start();
     const reply = await call(simulator, 'POST', `/guardrails/${G.contractors}/assignments/members`, { member_user_ids: [u('opsbot')] });
     expect(reply.body).toEqual({ assigned_count: 1 });
+  });
+});
+
+describe('default workspace, listings and SCIM (api.md rules)', () => {
+  const names = (reply: Reply) => reply.body.data.map((row: { name: string }) => row.name);
+
+  it('GET /guardrails without workspace_id answers the default workspace\'s guardrails only, not the organization\'s', async () => {
+    const simulator = await start();
+    const reply = await call(simulator, 'GET', '/guardrails?limit=100');
+    expect(names(reply)).toEqual(['Default policy', 'Org-wide daily cap', 'Contractors']);
+    expect(reply.body.total_count).toBe(3);
+    expect(reply.body.data.every((row: { workspace_id: string }) => row.workspace_id === W.default)).toBe(true);
+  });
+
+  it('GET /keys without workspace_id answers the default workspace\'s keys: no limit, no total_count, pages of 100', async () => {
+    const simulator = await start();
+    const keys = await call(simulator, 'GET', '/keys');
+    expect(keys.body).toEqual({ data: [expect.objectContaining({ name: 'legacy-batch', workspace_id: W.default }), expect.objectContaining({ name: 'playground' })] });
+    expect((await call(simulator, 'GET', '/keys?offset=1')).body.data.map((key: { name: string }) => key.name)).toEqual(['playground']);
+    const research = await call(simulator, 'GET', `/keys?workspace_id=${W.research}`);
+    expect(research.body.data.map((key: { name: string }) => key.name)).toEqual(['research-ci', 'research-notebooks']);
+  });
+
+  it('workspace_id must be a UUID', async () => {
+    const simulator = await start();
+    expectError(await call(simulator, 'GET', '/guardrails?workspace_id=research'), 400);
+    expectError(await call(simulator, 'GET', '/keys?workspace_id=research'), 400);
+  });
+
+  it('the default workspace may have any slug: a workspace keyed `default` is then ordinary', async () => {
+    const simulator = await start({ state: defaultUnderAnotherSlug() });
+    expect(names(await call(simulator, 'GET', '/guardrails'))).toEqual(['Default policy', 'Org-wide daily cap', 'Contractors']);
+    expect((await call(simulator, 'GET', '/workspaces/general/members?limit=100')).body.total_count).toBe(21);
+    const refused = await call(simulator, 'POST', '/workspaces/general/members/add', { user_ids: [u('bob')] });
+    expectError(refused, 400);
+    expect(refused.body.error.metadata).toEqual({ reason: 'default_workspace' });
+    expect((await call(simulator, 'POST', '/workspaces/default/members/add', { user_ids: [u('bob')] })).body.added_count).toBe(1);
+    expect(parseState(simulator.store.toState()).workspaces.find((w) => w.slug === 'general')?.is_default).toBe(true);
+  });
+
+  it('an organization may have no default workspace: the default-workspace listings are empty', async () => {
+    const simulator = await start({ state: withoutDefaultWorkspace() });
+    expect((await call(simulator, 'GET', '/guardrails')).body).toEqual({ data: [], total_count: 0 });
+    expect((await call(simulator, 'GET', '/keys')).body).toEqual({ data: [] });
+    expect((await call(simulator, 'GET', '/workspaces/default/members')).body.total_count).toBe(3);
+    expect((await call(simulator, 'POST', '/workspaces/default/members/add', { user_ids: [u('bob')] })).body.added_count).toBe(1);
+  });
+
+  it('a default guardrail is absent from listings and answers 404 until configured', async () => {
+    const simulator = await start({ state: unconfiguredResearchDefault() });
+    expect(names(await call(simulator, 'GET', `/guardrails?workspace_id=${W.research}`))).toEqual(['Daily cap', 'GPU heavy', 'Frontier models']);
+    expectError(await call(simulator, 'GET', `/guardrails/${G.researchDefault}`), 404);
+    expect((await call(simulator, 'GET', '/workspaces/research')).body.data.default_guardrail_id).toBe(G.researchDefault);
+    const configured = await start();
+    expect((await call(configured, 'GET', `/guardrails/${G.researchDefault}`)).body.data.name).toBe('Research default');
+  });
+
+  it('SCIM group mappings: listed for an Enterprise organization, 403 or 404 for the others', async () => {
+    const mapped = exampleState();
+    mapped.scim_group_mappings = [{ id: 'map-1', scim_group_id: 'grp-1', workspace_id: W.research, role: 'member' }];
+    const enterprise = await start({ state: mapped });
+    const reply = await call(enterprise, 'GET', '/scim/group-mappings');
+    expect(reply.body).toMatchObject({ total_count: 1, data: [{ id: 'map-1', workspace_id: W.research, scim_group_id: 'grp-1', organization_id: 'org_2corpExample' }] });
+    expectError(await call(await start(), 'GET', '/scim/group-mappings'), 403);
+    expectError(await call(await start({ state: { ...exampleState(), scim_unavailable_status: 404 } }), 'GET', '/scim/group-mappings'), 404);
+  });
+
+  it('refuses states with two default workspaces, a malformed flag, or a mapping to no workspace', () => {
+    const state = exampleState();
+    state.workspaces[0]!.is_default = true;
+    state.workspaces[1]!.is_default = true;
+    (state.workspaces[2] as unknown as Record<string, unknown>)['is_default'] = 'yes';
+    state.scim_group_mappings = [{ id: 'map-1', scim_group_id: 'grp-1', workspace_id: 'nowhere', role: 'member' }];
+    expect(() => parseState(state)).toThrow(
+      /workspaces\[1\]\.is_default: only one workspace[\s\S]*workspaces\[2\]\.is_default: must be a boolean[\s\S]*scim_group_mappings\[0\]\.workspace_id: no workspace has id "nowhere"/,
+    );
   });
 });
 
@@ -301,9 +378,6 @@ describe('guardrail assignments', () => {
       'GPU heavy',
       'Frontier models',
     ]);
-    const everything = await call(simulator, 'GET', '/guardrails?limit=100');
-    expect(everything.body.total_count).toBe(18);
-    expect(everything.body.data[0]).toMatchObject({ id: G.legacyKeyBudget, workspace_id: null });
   });
 });
 

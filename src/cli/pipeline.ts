@@ -10,6 +10,7 @@ import { readConfig } from '../config/read-config.js';
 import { resolve, scopeOf } from '../config/resolve.js';
 import type { Config, Diagnostic } from '../config/types.js';
 import { plan } from '../plan/plan.js';
+import { withScimWarnings } from '../plan/scim-warnings.js';
 import type { Plan } from '../plan/types.js';
 import { checkBaseUrl, type RequestEvent } from '../providers/api-client.js';
 import { HttpProvider } from '../providers/http-provider.js';
@@ -103,5 +104,8 @@ export async function buildPlan(config: Config, provider: HttpProvider, args: Ar
   const asWritten = inFile(config.file);
   printDiagnostics(io, resolved.warnings.map(asWritten));
   if (!resolved.desired) throw new ConfigError(resolved.errors.map(asWritten));
-  return { plan: plan(resolved.desired, observed), observed };
+  const planned = plan(resolved.desired, observed);
+  // The mappings matter only to removals: a plan that removes nobody pays no request for them.
+  const mappings = planned.summary.remove > 0 ? await provider.scimMappings() : undefined;
+  return { plan: withScimWarnings(planned, mappings), observed };
 }

@@ -19,6 +19,7 @@ export interface PlanFile {
   changes: Plan['changes'];
   kept: Plan['kept'];
   resources: Plan['resources'];
+  warnings: Plan['warnings'];
 }
 
 export function toPlanFile(
@@ -36,6 +37,7 @@ export function toPlanFile(
     changes: plan.changes,
     kept: plan.kept,
     resources: plan.resources,
+    warnings: plan.warnings,
   };
 }
 
@@ -61,9 +63,9 @@ export function parsePlanFile(text: string, path: string): PlanFile {
   if (!Array.isArray(file.changes) || !Array.isArray(file.resources) || !file.config || !file.summary || !file.safety) {
     throw new Error(`${path}: the plan file is incomplete`);
   }
-  return { kept: [], workspaces: [], ...file } as PlanFile;
+  return { kept: [], workspaces: [], warnings: [], ...file } as PlanFile;
 }
 
 export function planOf(file: PlanFile): Plan {
-  return { changes: file.changes, kept: file.kept, resources: file.resources, summary: file.summary };
+  return { changes: file.changes, kept: file.kept, resources: file.resources, summary: file.summary, warnings: file.warnings };
 }

@@ -17,6 +17,7 @@ const DIFF_SIGN = { '+': '+', '-': '-', '~': '!' } as const;
 export function renderMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   const sections = groupPlan(plan);
   const head: string[] = ['### gatesync plan', '', `**${summaryLine(plan)}**`, ''];
+  for (const warning of plan.warnings) head.push(`> **Warning:** ${warning}`, '');
   if (plan.summary.total > 0 || plan.kept.length > 0) {
     head.push('| workspace | add | remove | assign | unassign | move | kept |', '|---|--:|--:|--:|--:|--:|--:|');
     for (const workspace of sections) {

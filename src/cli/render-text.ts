@@ -25,6 +25,7 @@ export function renderText(plan: Plan, paint: Paint = plainPaint): string {
     }
     lines.push('');
   }
+  for (const warning of plan.warnings) lines.push(paint('yellow', `warning: ${warning}`));
   lines.push(paint('bold', summaryLine(plan)));
   return lines.join('\n') + '\n';
 }

@@ -5,7 +5,6 @@
  * guardrails, a guardrail member missing from `members`, empty lists, a file
  * that manages nothing).
  */
-import { DEFAULT_WORKSPACE_SLUG } from '../providers/provider.js';
 import { Diagnostics } from './diagnostics.js';
 import { MemberListExpander } from './groups.js';
 import { memberRefKey } from './member-refs.js';
@@ -78,13 +77,6 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
   let membersLocation: SourceLocation | undefined;
   if (raw.members !== undefined) {
     membersLocation = locator.at([...path, 'members'], 'key');
-    if (key === DEFAULT_WORKSPACE_SLUG) {
-      diagnostics.error(
-        membersLocation,
-        '`members` cannot be set on the default workspace: every organization member belongs to it',
-        'remove `members` here; the default workspace\'s `guardrails` can still be managed',
-      );
-    }
     const errorsBefore = diagnostics.errors.length;
     members = lists.expand([...path, 'members'], raw.members);
     if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {

@@ -25,7 +25,11 @@ export interface ResolveResult {
 /** What `observe` must read for this file. */
 export function scopeOf(config: Config): Scope {
   return {
-    workspaces: config.workspaces.map((w) => ({ key: lookupKey(w.key), guardrailKeys: w.guardrails.map((g) => lookupKey(g.key)) })),
+    workspaces: config.workspaces.map((w) => ({
+      key: lookupKey(w.key),
+      guardrailKeys: w.guardrails.map((g) => lookupKey(g.key)),
+      managesMembers: w.members !== undefined,
+    })),
   };
 }
 
@@ -109,8 +113,12 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     if (config.members && observedWorkspace.isDefault) {
       error(
         config.membersLocation ?? config.location,
-        `workspace ${info.slug} is the default workspace: every organization member belongs to it`,
-        'remove `members` here; manage its guardrails only',
+        observedWorkspace.defaultUnproven
+          ? `workspace ${info.slug} may be the default workspace: it holds every organization member, and the API named no other workspace as the default`
+          : `workspace ${info.slug} is the default workspace: every organization member belongs to it`,
+        observedWorkspace.defaultUnproven
+          ? 'remove `members` here, or give the default workspace (if the organization has one) a guardrail or an API key, so that the API names it'
+          : 'remove `members` here; manage its guardrails only',
       );
     }
     const members = config.members && !observedWorkspace.isDefault ? resolveMembers(config.members, `workspace ${info.slug}`) : undefined;
@@ -179,6 +187,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     const slug = workspace.info.slug;
     const all = [...workspace.guardrails.values()].map((g) => g.info);
     const id = lookupKey(key);
+    // Listed or not (it is absent from listings until configured), the default guardrail is known from the workspace.
+    if (id === workspace.info.defaultGuardrailId?.toLowerCase()) return refuseDefaultGuardrail(key);
     const byId = workspace.guardrails.get(id)?.info;
     const byName = all.filter((g) => g.name === key);
     const guardrail = byId ?? byName[0];
@@ -204,15 +214,17 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
       error(location, `workspace ${slug} has no guardrail named ${key}`, near ? `did you mean ${near}?` : undefined);
       return undefined;
     }
-    if (guardrail.id === workspace.info.defaultGuardrailId) {
+    if (guardrail.id === workspace.info.defaultGuardrailId) return refuseDefaultGuardrail(guardrail.name);
+    return guardrail;
+
+    function refuseDefaultGuardrail(label: string): undefined {
       error(
         location,
-        `${guardrail.name} is the default guardrail of workspace ${slug}: it governs every member without a direct guardrail and cannot be assigned`,
+        `${label} is the default guardrail of workspace ${slug}: it governs every member without a direct guardrail and cannot be assigned`,
         'list the members who need another guardrail under that guardrail instead',
       );
       return undefined;
     }
-    return guardrail;
   }
 }
 

@@ -22,7 +22,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
     planWorkspace(workspace, live, emailOf, changes, kept);
     resources.push(...resourcesOf(workspace, live));
   }
-  return { changes: sortChanges(changes), kept: sortKept(kept), resources, summary: summarize(changes) };
+  return { changes: sortChanges(changes), kept: sortKept(kept), resources, summary: summarize(changes), warnings: [...(observed.warnings ?? [])] };
 }
 
 function planWorkspace(

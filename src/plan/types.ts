@@ -98,4 +98,6 @@ export interface Plan {
   kept: Kept[];
   resources: PlannedResource[];
   summary: PlanSummary;
+  /** What the reviewer should know beyond the changes: data the reads left out, changes the organization may undo. */
+  warnings: string[];
 }

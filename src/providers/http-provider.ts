@@ -1,25 +1,40 @@
 import { ApiClient, type ApiClientOptions, type AttemptCount } from './api-client.js';
 import { ApiError } from './api-error.js';
-import { firstPage, paginate } from './paginate.js';
-import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo, WriteResult } from './provider.js';
+import { firstPage, paginate, PAGE_SIZE } from './paginate.js';
+import type {
+  AssignmentInfo,
+  DefaultWorkspaceListing,
+  FirstPage,
+  GuardrailInfo,
+  OrgMember,
+  Provider,
+  ScimMappings,
+  WorkspaceInfo,
+  WriteResult,
+} from './provider.js';
 
+// Optional and nullable fields are typed as the wire may carry them: absent, null or set.
 interface WireMember {
   id: string;
-  email: string | null;
-  first_name: string | null;
-  last_name: string | null;
+  email?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
   role: string;
 }
 interface WireWorkspace {
   id: string;
   slug: string;
-  name: string;
-  default_guardrail_id: string | null;
+  name?: string | null;
+  default_guardrail_id?: string | null;
 }
 interface WireGuardrail {
   id: string;
   name: string;
-  workspace_id: string | null;
+  workspace_id?: string | null;
+}
+/** A row of `GET /guardrails`, `GET /keys` or `GET /scim/group-mappings`, of which only the workspace it belongs to is read. */
+interface WireWorkspaceRow {
+  workspace_id?: string | null;
 }
 interface WireAssignment {
   user_id: string;
@@ -29,13 +44,14 @@ interface WireAssignment {
 const toWorkspace = (w: WireWorkspace): WorkspaceInfo => ({
   id: w.id,
   slug: w.slug,
-  name: w.name,
+  name: w.name ?? '',
   defaultGuardrailId: w.default_guardrail_id ?? null,
 });
 const toGuardrail = (g: WireGuardrail): GuardrailInfo => ({ id: g.id, name: g.name, workspaceId: g.workspace_id ?? null });
 const toAssignment = (a: WireAssignment): AssignmentInfo => ({ userId: a.user_id, guardrailId: a.guardrail_id });
 const seg = encodeURIComponent;
 const ALL_ASSIGNMENTS = '/guardrails/assignments/members';
+const DEFAULT_WORKSPACE_LISTINGS: Record<DefaultWorkspaceListing, string> = { guardrails: '/guardrails', keys: '/keys' };
 
 /** The ModelGates management API over HTTP. */
 export class HttpProvider implements Provider {
@@ -54,8 +70,8 @@ export class HttpProvider implements Provider {
     return members.map((m) => ({
       userId: m.id,
       email: m.email ?? '',
-      firstName: m.first_name,
-      lastName: m.last_name,
+      firstName: m.first_name ?? null,
+      lastName: m.last_name ?? null,
       role: m.role,
     }));
   }
@@ -64,18 +80,45 @@ export class HttpProvider implements Provider {
     return (await paginate<WireWorkspace>(this.client, '/workspaces')).map(toWorkspace);
   }
 
+  async firstPageOfWorkspaces(): Promise<FirstPage<WorkspaceInfo>> {
+    const page = await firstPage<WireWorkspace>(this.client, '/workspaces');
+    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toWorkspace) };
+  }
+
   async getWorkspace(idOrSlug: string): Promise<WorkspaceInfo | undefined> {
     const answer = await orUndefinedOn404(this.client.get<{ data: WireWorkspace }>(`/workspaces/${seg(idOrSlug)}`));
     return answer && toWorkspace(answer.data);
   }
 
   async listWorkspaceMembers(workspaceId: string): Promise<string[]> {
-    const members = await paginate<{ user_id: string }>(this.client, `/workspaces/${seg(workspaceId)}/members`);
-    return members.map((m) => m.user_id);
+    return (await this.firstPageOfWorkspaceMembers(workspaceId)).readAll();
+  }
+
+  async firstPageOfWorkspaceMembers(workspaceId: string): Promise<FirstPage<string>> {
+    const page = await firstPage<{ user_id: string }>(this.client, `/workspaces/${seg(workspaceId)}/members`);
+    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map((m) => m.user_id) };
   }
 
   async listGuardrails(workspaceId: string): Promise<GuardrailInfo[]> {
     return (await paginate<WireGuardrail>(this.client, '/guardrails', { workspace_id: workspaceId })).map(toGuardrail);
+  }
+
+  async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
+    // `GET /keys` takes no `limit`: its pages hold up to 100 keys.
+    const query = listing === 'guardrails' ? { offset: 0, limit: PAGE_SIZE } : { offset: 0 };
+    const answer = await orUndefinedOnRefusal(this.client.get<{ data: WireWorkspaceRow[] }>(DEFAULT_WORKSPACE_LISTINGS[listing], query), [400, 403, 404]);
+    return workspaceIdsOf(answer?.data);
+  }
+
+  async scimMappings(): Promise<ScimMappings | undefined> {
+    const answer = await orUndefinedOnRefusal(
+      this.client.get<{ data: WireWorkspaceRow[]; total_count?: number }>('/scim/group-mappings', { offset: 0, limit: PAGE_SIZE }),
+      [403, 404],
+    );
+    if (!answer) return undefined;
+    const workspaceIds = workspaceIdsOf(answer.data);
+    const read = Array.isArray(answer.data) ? answer.data.length : 0;
+    return { workspaceIds: new Set(workspaceIds), complete: (answer.total_count ?? read) <= read };
   }
 
   async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
@@ -118,12 +161,22 @@ export class HttpProvider implements Provider {
   }
 }
 
+/** The `workspace_id`s of a page's rows; rows without one (legacy guardrails) and malformed pages carry no evidence. */
+function workspaceIdsOf(rows: WireWorkspaceRow[] | undefined): string[] {
+  if (!Array.isArray(rows)) return [];
+  return rows.flatMap((row) => (typeof row?.workspace_id === 'string' && row.workspace_id ? [row.workspace_id] : []));
+}
+
 /** A lookup by id or slug: 404 (and 400 for an id of the wrong form) mean "no such resource". */
-async function orUndefinedOn404<T>(call: Promise<T>): Promise<T | undefined> {
+function orUndefinedOn404<T>(call: Promise<T>): Promise<T | undefined> {
+  return orUndefinedOnRefusal(call, [404, 400]);
+}
+
+async function orUndefinedOnRefusal<T>(call: Promise<T>, statuses: readonly number[]): Promise<T | undefined> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) return undefined;
+    if (error instanceof ApiError && statuses.includes(error.status)) return undefined;
     throw error;
   }
 }

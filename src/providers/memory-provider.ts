@@ -1,14 +1,15 @@
 import { ApiError } from './api-error.js';
 import { pageCount } from './paginate.js';
-import {
-  isDefaultWorkspace,
-  type AssignmentInfo,
-  type FirstPage,
-  type GuardrailInfo,
-  type OrgMember,
-  type Provider,
-  type WorkspaceInfo,
-  type WriteResult,
+import type {
+  AssignmentInfo,
+  DefaultWorkspaceListing,
+  FirstPage,
+  GuardrailInfo,
+  OrgMember,
+  Provider,
+  ScimMappings,
+  WorkspaceInfo,
+  WriteResult,
 } from './provider.js';
 
 export interface MemoryOrg {
@@ -17,6 +18,10 @@ export interface MemoryOrg {
   guardrails: Array<GuardrailInfo & { members?: string[] }>;
   /** Users the organization refuses to remove from a workspace (active keys, SCIM), by workspace id. */
   unremovable?: Record<string, string[]>;
+  /** The default workspace, whatever its slug; when unset, the one with the slug `default`, if any. */
+  defaultWorkspaceId?: string | null;
+  /** Workspace ids with SCIM group mappings; unset: not an Enterprise organization. */
+  scimMappedWorkspaceIds?: string[];
 }
 
 /** Every call a `MemoryProvider` was asked to make, in order. */
@@ -41,6 +46,8 @@ export class MemoryProvider implements Provider {
   private readonly guardrails: Map<string, GuardrailInfo>;
   private readonly guardrailMembers = new Map<string, Set<string>>();
   private readonly unremovable: Map<string, Set<string>>;
+  private readonly defaultWorkspaceId: string | undefined;
+  private readonly scimMappedWorkspaceIds: string[] | undefined;
 
   constructor(org: MemoryOrg) {
     this.members = new Map(org.members.map((m) => [m.userId, m]));
@@ -49,13 +56,16 @@ export class MemoryProvider implements Provider {
     this.guardrails = new Map(org.guardrails.map(({ members: _m, ...g }) => [g.id, g]));
     for (const g of org.guardrails) this.guardrailMembers.set(g.id, new Set(g.members ?? []));
     this.unremovable = new Map(Object.entries(org.unremovable ?? {}).map(([id, users]) => [id, new Set(users)]));
+    this.defaultWorkspaceId =
+      org.defaultWorkspaceId === undefined ? org.workspaces.find((w) => w.slug === 'default')?.id : (org.defaultWorkspaceId ?? undefined);
+    this.scimMappedWorkspaceIds = org.scimMappedWorkspaceIds;
   }
 
   /** Live state: sorted members of every non-default workspace and of every guardrail. */
   snapshot(): { workspaceMembers: Record<string, string[]>; assignments: Record<string, string[]> } {
     const workspaceMembers: Record<string, string[]> = {};
     for (const [id, workspace] of this.workspaces) {
-      if (!isDefaultWorkspace(workspace)) workspaceMembers[id] = [...this.workspaceMembers.get(id)!].sort();
+      if (!this.isDefault(workspace)) workspaceMembers[id] = [...this.workspaceMembers.get(id)!].sort();
     }
     const assignments: Record<string, string[]> = {};
     for (const [id, members] of this.guardrailMembers) assignments[id] = [...members].sort();
@@ -70,17 +80,40 @@ export class MemoryProvider implements Provider {
     return [...this.workspaces.values()];
   }
 
+  async firstPageOfWorkspaces(): Promise<FirstPage<WorkspaceInfo>> {
+    const workspaces = [...this.workspaces.values()];
+    return { totalCount: workspaces.length, pages: pageCount(workspaces.length), readAll: async () => workspaces };
+  }
+
   async getWorkspace(idOrSlug: string): Promise<WorkspaceInfo | undefined> {
     return this.workspaces.get(idOrSlug) ?? [...this.workspaces.values()].find((w) => w.slug === idOrSlug);
   }
 
   async listWorkspaceMembers(workspaceId: string): Promise<string[]> {
     const workspace = this.workspace(workspaceId, 'listWorkspaceMembers');
-    return isDefaultWorkspace(workspace) ? [...this.members.keys()] : [...this.workspaceMembers.get(workspace.id)!];
+    return this.isDefault(workspace) ? [...this.members.keys()] : [...this.workspaceMembers.get(workspace.id)!];
+  }
+
+  async firstPageOfWorkspaceMembers(workspaceId: string): Promise<FirstPage<string>> {
+    const members = await this.listWorkspaceMembers(workspaceId);
+    return { totalCount: members.length, pages: pageCount(members.length), readAll: async () => members };
   }
 
   async listGuardrails(workspaceId: string): Promise<GuardrailInfo[]> {
     return [...this.guardrails.values()].filter((g) => g.workspaceId === workspaceId);
+  }
+
+  async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
+    if (this.defaultWorkspaceId === undefined || listing === 'keys') return [];
+    return [...this.guardrails.values()].filter((g) => g.workspaceId === this.defaultWorkspaceId).map((g) => g.workspaceId as string);
+  }
+
+  async scimMappings(): Promise<ScimMappings | undefined> {
+    return this.scimMappedWorkspaceIds && { workspaceIds: new Set(this.scimMappedWorkspaceIds), complete: true };
+  }
+
+  private isDefault(workspace: WorkspaceInfo): boolean {
+    return workspace.id === this.defaultWorkspaceId;
   }
 
   async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
@@ -101,7 +134,7 @@ export class MemoryProvider implements Provider {
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
     this.record('addWorkspaceMembers', workspaceId, userIds);
     const workspace = this.workspace(workspaceId, 'addWorkspaceMembers');
-    if (isDefaultWorkspace(workspace)) this.refuse('addWorkspaceMembers', 'membership of the default workspace is implicit');
+    if (this.isDefault(workspace)) this.refuse('addWorkspaceMembers', 'membership of the default workspace is implicit');
     this.requireOrgMembers(userIds, 'addWorkspaceMembers');
     const members = this.workspaceMembers.get(workspace.id)!;
     return counted(userIds, (userId) => addNew(members, userId));
@@ -110,7 +143,7 @@ export class MemoryProvider implements Provider {
   async removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
     this.record('removeWorkspaceMembers', workspaceId, userIds);
     const workspace = this.workspace(workspaceId, 'removeWorkspaceMembers');
-    if (isDefaultWorkspace(workspace)) this.refuse('removeWorkspaceMembers', 'membership of the default workspace is implicit');
+    if (this.isDefault(workspace)) this.refuse('removeWorkspaceMembers', 'membership of the default workspace is implicit');
     const refused = userIds.find((userId) => this.unremovable.get(workspace.id)?.has(userId));
     if (refused) this.refuse('removeWorkspaceMembers', `${refused} has active API keys in this workspace`, refused);
     for (const userId of userIds) {
@@ -132,7 +165,7 @@ export class MemoryProvider implements Provider {
     if (!workspace) return this.refuse('assignGuardrailMembers', 'guardrail has no workspace');
     if (workspace.defaultGuardrailId === guardrailId) this.refuse('assignGuardrailMembers', 'the default guardrail cannot be assigned');
     this.requireOrgMembers(userIds, 'assignGuardrailMembers');
-    if (!isDefaultWorkspace(workspace)) {
+    if (!this.isDefault(workspace)) {
       const outsider = userIds.find((userId) => !this.workspaceMembers.get(workspace.id)!.has(userId));
       if (outsider) this.refuse('assignGuardrailMembers', `${outsider} is not a member of the workspace`, outsider);
     }

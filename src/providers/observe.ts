@@ -1,20 +1,13 @@
 /**
  * Reads the live state of what a file manages, and nothing more: the
  * organization's members (to resolve emails), each listed workspace, its
- * members, its guardrails and their assignments. Workspaces the file does not
- * list are never read; only the org-wide assignment listing, when it is the
- * cheaper way to read assignments, returns theirs too, and they are dropped.
+ * members, its guardrails and their assignments, and which of them is the
+ * default workspace. Workspaces the file does not list are never read; only
+ * the org-wide assignment listing, when it is the cheaper way to read
+ * assignments, returns theirs too, and they are dropped.
  */
 import { ApiError } from './api-error.js';
-import {
-  isDefaultWorkspace,
-  type AssignmentInfo,
-  type FirstPage,
-  type GuardrailInfo,
-  type OrgMember,
-  type Provider,
-  type WorkspaceInfo,
-} from './provider.js';
+import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
 
 export interface ObservedGuardrail {
   info: GuardrailInfo;
@@ -23,7 +16,10 @@ export interface ObservedGuardrail {
 
 export interface ObservedWorkspace {
   info: WorkspaceInfo;
+  /** Treated as the organization's default workspace: its membership is implicit and never written. */
   isDefault: boolean;
+  /** Set with `isDefault` when this workspace holds every organization member and no listing named the default workspace. */
+  defaultUnproven?: boolean;
   /** User ids; for the default workspace, every organization member. */
   members: Set<string>;
   guardrails: Map<string, ObservedGuardrail>;
@@ -33,15 +29,25 @@ export interface Observed {
   orgMembers: Map<string, OrgMember>;
   /** Workspaces by the key the file used; `undefined` when no workspace answers to it. */
   workspacesByKey: Map<string, ObservedWorkspace | undefined>;
-  /** Every workspace of the organization: read only when a key matched none, for suggestions. */
+  /** Every workspace of the organization: read only when a key matched none or when listing them was the cheaper lookup. */
   allWorkspaces?: WorkspaceInfo[];
   /** Guardrails named by UUID that are not in their workspace: where they really belong, if anywhere. */
   foreignGuardrails: Map<string, GuardrailInfo | undefined>;
+  /** What the reads found odd and left out, for the plan to show; unset: nothing. */
+  warnings?: string[];
 }
 
 /** What to read: the workspace keys of the file and, per key, its guardrail keys. */
 export interface Scope {
-  workspaces: Array<{ key: string; guardrailKeys: string[] }>;
+  workspaces: Array<{
+    key: string;
+    guardrailKeys: string[];
+    /**
+     * Whether the file may write this workspace's membership; unset counts as
+     * yes. Only such a workspace needs proof that it is not the default one.
+     */
+    managesMembers?: boolean;
+  }>;
 }
 
 export interface ObserveOptions {
@@ -53,20 +59,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function observe(provider: Provider, scope: Scope, options: ObserveOptions = {}): Promise<Observed> {
   const orgMemberList = provider.listOrgMembers();
-  // Read now, with the lookups: it costs no round trip and lets `readAssignments` weigh the org-wide listing.
-  const allAssignments = scope.workspaces.length > 0 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
+  const warnings: string[] = [];
   const [orgMembers, workspaces] = await Promise.all([
     orgMemberList.then((list) => new Map(list.map((m) => [m.userId, m]))),
-    readWorkspaces(provider, scope, orgMemberList, allAssignments, options),
-    allAssignments,
+    readWorkspaces(provider, scope, orgMemberList, warnings, options),
   ]);
-  const { workspaceList, read, assignments } = workspaces;
+  const { workspaceList, listed, read, assignments } = workspaces;
 
   const byId = new Map<string, ObservedWorkspace>();
   for (const w of read) {
     const guardrails = new Map<string, ObservedGuardrail>();
     for (const info of w.guardrailInfos) guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set() });
-    byId.set(w.info.id, { info: w.info, isDefault: w.isDefault, members: w.members, guardrails });
+    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails });
   }
 
   const workspacesByKey = new Map<string, ObservedWorkspace | undefined>();
@@ -75,21 +79,28 @@ export async function observe(provider: Provider, scope: Scope, options: Observe
     workspacesByKey.set(w.key, info && byId.get(info.id));
   });
 
+  // A workspace's default guardrail answers 404 until configured: it is known from the workspace, not looked up.
   const missingGuardrailIds = scope.workspaces.flatMap((w) => {
     const observed = workspacesByKey.get(w.key);
-    return observed ? w.guardrailKeys.filter((key) => UUID.test(key) && !observed.guardrails.has(key)) : [];
+    const defaultGuardrailId = observed?.info.defaultGuardrailId?.toLowerCase();
+    return observed ? w.guardrailKeys.filter((key) => UUID.test(key) && !observed.guardrails.has(key) && key !== defaultGuardrailId) : [];
   });
   const [allWorkspaces, foreign] = await Promise.all([
-    workspaceList.some((w) => w === undefined) ? provider.listWorkspaces() : undefined,
+    listed ?? (workspaceList.some((w) => w === undefined) ? provider.listWorkspaces() : undefined),
     Promise.all(missingGuardrailIds.map((id) => provider.getGuardrail(id))),
   ]);
   const foreignGuardrails = new Map(missingGuardrailIds.map((id, i) => [id, foreign[i]]));
-  return { orgMembers, workspacesByKey, allWorkspaces, foreignGuardrails };
+  return { orgMembers, workspacesByKey, allWorkspaces, foreignGuardrails, warnings };
+}
+
+interface Defaultness {
+  isDefault: boolean;
+  defaultUnproven?: boolean;
 }
 
 interface WorkspaceRead {
   info: WorkspaceInfo;
-  isDefault: boolean;
+  defaultness: Defaultness;
   members: Set<string>;
   guardrailInfos: GuardrailInfo[];
 }
@@ -104,32 +115,165 @@ async function readWorkspaces(
   provider: Provider,
   scope: Scope,
   orgMemberList: Promise<OrgMember[]>,
-  allAssignments: Promise<FirstPage<AssignmentInfo> | undefined>,
+  warnings: string[],
   options: ObserveOptions,
-): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; read: WorkspaceRead[]; assignments: Map<string, Set<string>> }> {
-  const workspaceList = await Promise.all(scope.workspaces.map((w) => provider.getWorkspace(w.key)));
+): Promise<{
+  workspaceList: Array<WorkspaceInfo | undefined>;
+  listed?: WorkspaceInfo[];
+  read: WorkspaceRead[];
+  assignments: Map<string, Set<string>>;
+}> {
+  const { workspaceList, listed, saved } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
+  // Read with the listings, so it costs no round trip; only when the lookups saved the one request it may waste (see `readAssignments`).
+  const allAssignments = saved >= 1 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
   const unique = new Map<string, WorkspaceInfo>();
   for (const info of workspaceList) if (info) unique.set(info.id, info);
   const infos = [...unique.values()];
+  const managed = new Set(scope.workspaces.flatMap((w, i) => (w.managesMembers !== false && workspaceList[i] ? [workspaceList[i]!.id] : [])));
 
-  const guardrailLists = Promise.all(infos.map((info) => provider.listGuardrails(info.id)));
-  const memberLists = Promise.all(
-    infos.map((info) =>
-      isDefaultWorkspace(info) ? orgMemberList.then((list) => list.map((m) => m.userId)) : provider.listWorkspaceMembers(info.id),
-    ),
+  const guardrailLists = Promise.all(
+    infos.map(async (info) => ownGuardrails(info, await provider.listGuardrails(info.id), warnings)),
   );
-  const [guardrails, members, assignments] = await Promise.all([
+  let evidence: Promise<string | undefined> | undefined;
+  const memberLists = Promise.all(
+    infos.map(async (info) => {
+      const read = await readMembers(provider, info, orgMemberList);
+      // Asked as soon as the need shows, so that it runs alongside the other reads.
+      if (read.everyone && managed.has(info.id)) evidence ??= defaultWorkspaceNamedByListings(provider, options);
+      return read;
+    }),
+  );
+  const [guardrails, members, assignments, defaultness] = await Promise.all([
     guardrailLists,
     memberLists,
-    guardrailLists.then(async (lists) => readAssignments(provider, lists.flat(), await allAssignments, options)),
+    Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, lists.flat(), firstPage, options)),
+    memberLists.then(async (lists) => identifyDefault(infos, lists, await evidence)),
   ]);
   const read = infos.map((info, i) => ({
     info,
-    isDefault: isDefaultWorkspace(info),
-    members: new Set(members[i]),
+    defaultness: defaultness.get(info.id) ?? { isDefault: false },
+    members: members[i]!.userIds,
     guardrailInfos: guardrails[i]!,
   }));
-  return { workspaceList, read, assignments };
+  return { workspaceList, listed, read, assignments };
+}
+
+/**
+ * The file's workspaces by key, and the requests that saved (negative: spent
+ * beyond one lookup per key).
+ *
+ * The yardstick is a script on the official SDK reading what the file
+ * manages one call after another: list the organization's members; per
+ * workspace, look it up, list its members and its guardrails; per guardrail,
+ * list its assignments. A plan makes no more requests than that script:
+ * - lookups cost W requests for W keys; the workspace listing costs
+ *   ⌈N/100⌉ for the N workspaces of the organization, unknown until its
+ *   first page. With one key the lookup is never beaten. With W ≥ 2 the
+ *   first page replaces the first lookup; the rest is read when the listing
+ *   costs no more than W in all, saving W − ⌈N/100⌉; otherwise each key is
+ *   looked up, one request more than the script (only when N > 100·W);
+ * - the org-wide assignment listing may waste its first page, so it is read
+ *   only when the lookups saved at least that request;
+ * - identifying the default workspace costs nothing unless a workspace whose
+ *   membership the file manages holds every member (see `identifyDefault`),
+ *   and a workspace holding every member costs one page of its listing
+ *   instead of all of them.
+ */
+async function findWorkspaces(
+  provider: Provider,
+  keys: string[],
+  options: ObserveOptions,
+): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; listed?: WorkspaceInfo[]; saved: number }> {
+  const lookups = new Set(keys).size;
+  if (lookups >= 2) {
+    const first = await provider.firstPageOfWorkspaces();
+    if (first.pages <= lookups) {
+      options.explain?.(`workspaces: one listing, ${plural(first.pages, 'request')} for ${plural(lookups, 'workspace key')}`);
+      const listed = await first.readAll();
+      const byId = new Map(listed.map((w) => [w.id.toLowerCase(), w]));
+      const bySlug = new Map(listed.map((w) => [w.slug, w]));
+      return { workspaceList: keys.map((key) => byId.get(key) ?? bySlug.get(key)), listed, saved: lookups - first.pages };
+    }
+    options.explain?.(`workspaces: one lookup per key; the listing would take ${plural(first.pages, 'request')}`);
+    return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: -1 };
+  }
+  return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: 0 };
+}
+
+interface MembersRead {
+  userIds: Set<string>;
+  /** The workspace holds every organization member, as the default workspace does. */
+  everyone: boolean;
+}
+
+/**
+ * A workspace's members. A workspace holds only organization members, so
+ * one whose listing counts as many as the organization holds all of them:
+ * the organization's list, already read, is its membership, and the rest of
+ * its pages are not read. That is always so of the default workspace.
+ */
+async function readMembers(provider: Provider, workspace: WorkspaceInfo, orgMemberList: Promise<OrgMember[]>): Promise<MembersRead> {
+  const [first, orgMembers] = await Promise.all([provider.firstPageOfWorkspaceMembers(workspace.id), orgMemberList]);
+  if (first.totalCount >= orgMembers.length) return { userIds: new Set(orgMembers.map((m) => m.userId)), everyone: true };
+  return { userIds: new Set(await first.readAll()), everyone: false };
+}
+
+/**
+ * A workspace's listing should hold only its own guardrails; any other (of
+ * another workspace, or legacy) is dropped, so that nothing is ever written
+ * to it on this workspace's behalf.
+ */
+function ownGuardrails(workspace: WorkspaceInfo, listed: GuardrailInfo[], warnings: string[]): GuardrailInfo[] {
+  return listed.filter((guardrail) => {
+    if (guardrail.workspaceId === workspace.id) return true;
+    warnings.push(
+      `the guardrail listing of workspace ${workspace.slug} carried guardrail ${guardrail.name} (${guardrail.id}), which belongs to ` +
+        `${guardrail.workspaceId ? `workspace ${guardrail.workspaceId}` : 'no workspace'}; it was left out of this workspace`,
+    );
+    return false;
+  });
+}
+
+/**
+ * Which read workspace is the organization's default one: no field says so
+ * (api.md). Evidence, in order, each step taken only when the earlier ones
+ * leave a doubt that matters:
+ *
+ * 1. The default workspace lists every organization member, so a workspace
+ *    whose listing counts fewer is not it. Free: the listings are read anyway.
+ * 2. `GET /guardrails` without `workspace_id` answers the default
+ *    workspace's guardrails only: their `workspace_id` names it.
+ * 3. `GET /keys` without `workspace_id` likewise (its default guardrail is
+ *    not listed until configured, so the first may be empty).
+ * 4. No listing names exactly one workspace: each workspace step 1 could not
+ *    rule out is treated as the default one, unproven. Its membership is
+ *    never written; a file that manages it gets an error, never a guess.
+ *
+ * Steps 2 and 3 (`namedDefault`) cost one request each and are asked only
+ * when a workspace the file manages the membership of holds every member,
+ * so a plan pays for detection only where a wrong guess could write to the
+ * default workspace. When they name the default, that answer decides for
+ * every workspace.
+ */
+function identifyDefault(workspaces: WorkspaceInfo[], members: MembersRead[], namedDefault: string | undefined): Map<string, Defaultness> {
+  if (namedDefault !== undefined) return new Map(workspaces.map((w) => [w.id, { isDefault: w.id === namedDefault }]));
+  return new Map(
+    workspaces.map((w, i) => [w.id, members[i]!.everyone ? { isDefault: true, defaultUnproven: true } : { isDefault: false }]),
+  );
+}
+
+/** Steps 2 and 3 of `identifyDefault`: the one workspace the default-workspace listings name, if they name exactly one. */
+async function defaultWorkspaceNamedByListings(provider: Provider, options: ObserveOptions): Promise<string | undefined> {
+  for (const listing of ['guardrails', 'keys'] as const) {
+    const ids = new Set(await provider.defaultWorkspaceEvidence(listing));
+    const [named] = ids;
+    if (ids.size === 1 && named !== undefined) {
+      options.explain?.(`default workspace: ${named}, named by the ${listing} listing without workspace_id`);
+      return named;
+    }
+    if (ids.size > 1) options.explain?.(`default workspace: the ${listing} listing without workspace_id names ${ids.size} workspaces; not used`);
+  }
+  return undefined;
 }
 
 /** The org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
@@ -150,14 +294,15 @@ async function readOrgWideFirstPage(provider: Provider, options: ObserveOptions)
  * of guardrails, since every listing costs at least one request. The
  * org-wide listing costs O = ⌈T/100⌉ for the T assignments of the whole
  * organization, workspaces the file does not list included. Neither n_g nor
- * T is known before a first page; the org-wide first page was read with the
- * workspace lookups, so T is known once the guardrails are.
+ * T is known before a first page; the org-wide first page is read with the
+ * guardrail listings, when the workspace lookups saved a request to pay for
+ * it, so T is known once the guardrails are.
  *
  * Rule: read the org-wide listing to the end when O ≤ G; otherwise read per
  * guardrail. When O ≤ G the org-wide listing costs O ≤ G ≤ P requests in
  * total, its first page included: never more than per guardrail. Otherwise
- * the run costs P + 1, the one first page read to decide: never more than
- * one request above per guardrail. The bound G is the best one available
+ * the run costs P + 1, the one first page read to decide, which the
+ * workspace lookups paid for. The bound G is the best one available
  * without reading per-guardrail pages, because a guardrail may hold nobody.
  */
 async function readAssignments(

@@ -45,6 +45,16 @@ export interface AssignmentInfo {
   guardrailId: string;
 }
 
+/** The listings that answer for the default workspace when asked without a `workspace_id`. */
+export type DefaultWorkspaceListing = 'guardrails' | 'keys';
+
+export interface ScimMappings {
+  /** Workspaces that SCIM group mappings add members to. */
+  workspaceIds: Set<string>;
+  /** False when the organization has more mappings than the one page read. */
+  complete: boolean;
+}
+
 /**
  * The first page of a listing, read to learn what the whole listing costs
  * before deciding to read it. `readAll` returns the whole collection, first
@@ -60,15 +70,27 @@ export interface FirstPage<T> {
 export interface Provider {
   listOrgMembers(): Promise<OrgMember[]>;
   listWorkspaces(): Promise<WorkspaceInfo[]>;
+  firstPageOfWorkspaces(): Promise<FirstPage<WorkspaceInfo>>;
   getWorkspace(idOrSlug: string): Promise<WorkspaceInfo | undefined>;
   /** User ids of the workspace's members. */
   listWorkspaceMembers(workspaceId: string): Promise<string[]>;
+  /** The first page of `listWorkspaceMembers`: its `totalCount` tells whether the workspace holds every organization member. */
+  firstPageOfWorkspaceMembers(workspaceId: string): Promise<FirstPage<string>>;
   listGuardrails(workspaceId: string): Promise<GuardrailInfo[]>;
   getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined>;
   /** User ids directly assigned to the guardrail. */
   listGuardrailMembers(guardrailId: string): Promise<string[]>;
   /** The first page of the organization-wide assignment listing; `readAll` reads every assignment of the organization. */
   firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>>;
+  /**
+   * The workspace ids carried by the first page of a listing that, asked
+   * without a workspace, answers for the default workspace only (one
+   * request). Empty when the listing is empty or refused (400, 403, 404):
+   * no evidence either way.
+   */
+  defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]>;
+  /** SCIM group mappings, read in one request; `undefined` when the organization has none to show (403, 404: not Enterprise). */
+  scimMappings(): Promise<ScimMappings | undefined>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
   removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
@@ -84,9 +106,3 @@ export interface WriteResult {
   attempts: number;
 }
 
-/** The slug of the organization's default workspace, whose membership is implicit. */
-export const DEFAULT_WORKSPACE_SLUG = 'default';
-
-export function isDefaultWorkspace(workspace: WorkspaceInfo): boolean {
-  return workspace.slug === DEFAULT_WORKSPACE_SLUG;
-}

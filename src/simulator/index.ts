@@ -5,7 +5,7 @@
  */
 export { startSimulator, DEFAULT_API_KEY, API_PREFIX } from './server.js';
 export type { SimulatorOptions, RunningSimulator } from './server.js';
-export { SimulatorStore, DEFAULT_WORKSPACE_SLUG } from './store.js';
+export { SimulatorStore } from './store.js';
 export type {
   OrgMemberRecord,
   WorkspaceRecord,
@@ -27,7 +27,7 @@ export type { WriteLogEntry } from './stats.js';
 export { parseFaultRates, validateFaultRates, FaultInjector, FAULT_STATUSES } from './faults.js';
 export type { FaultRates, FaultKind, FaultStatus, FaultDecision } from './faults.js';
 export { loadStateFile, parseState, isUuid, DEFAULT_STATE_TIMESTAMP } from './state.js';
-export type { SimulatorState, StateMember, StateWorkspace, StateGuardrail, StateApiKey, OrgRole, ResetInterval } from './state.js';
+export type { SimulatorState, StateMember, StateWorkspace, StateGuardrail, StateApiKey, StateScimMapping, OrgRole, ResetInterval } from './state.js';
 export { exampleState, exampleUserId, EXAMPLE_ORGANIZATION_ID, EXAMPLE_WORKSPACE_IDS, EXAMPLE_GUARDRAIL_IDS } from './example-org.js';
 export { generateOrg } from './generate-org.js';
 export type { GenerateOrgOptions } from './generate-org.js';

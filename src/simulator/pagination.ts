@@ -21,13 +21,18 @@ export interface PageAnswer {
 const INTEGER_PATTERN = /^-?\d+$/;
 
 export function parsePage(query: URLSearchParams): PageRequest {
-  const offset = parseInteger(query, 'offset', 0);
+  const offset = parseOffset(query);
   const limit = parseInteger(query, 'limit', DEFAULT_PAGE_LIMIT);
-  if (offset < 0) throw badRequest(`offset must be 0 or more, got ${offset}`, null, { parameter: 'offset' });
   if (limit < 1 || limit > MAX_PAGE_LIMIT) {
     throw badRequest(`limit must be between 1 and ${MAX_PAGE_LIMIT}, got ${limit}`, null, { parameter: 'limit' });
   }
   return { offset, limit };
+}
+
+export function parseOffset(query: URLSearchParams): number {
+  const offset = parseInteger(query, 'offset', 0);
+  if (offset < 0) throw badRequest(`offset must be 0 or more, got ${offset}`, null, { parameter: 'offset' });
+  return offset;
 }
 
 function parseInteger(query: URLSearchParams, name: string, fallback: number): number {

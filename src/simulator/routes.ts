@@ -3,13 +3,16 @@
  * serializes the answer. Patterns are written as in api.md; `{id}` matches
  * one path segment.
  */
-import { badRequest } from './errors.js';
-import { paginate, parsePage } from './pagination.js';
+import { badRequest, SimulatorError } from './errors.js';
+import { paginate, parsePage, parseOffset } from './pagination.js';
+import { isUuid } from './state.js';
 import type { SimulatorStore } from './store.js';
 import {
   guardrailJson,
+  apiKeyJson,
   keyAssignmentJson,
   memberAssignmentJson,
+  scimMappingJson,
   orgMemberJson,
   workspaceJson,
   workspaceMemberJson,
@@ -78,10 +81,22 @@ export const ROUTES: readonly Route[] = [
     'user_ids',
   ),
 
+  // Without `workspace_id`, only the default workspace's guardrails (documented), not the organization's.
   route('GET', '/guardrails', ({ store, query }) => {
     const page = parsePage(query);
-    const workspaceId = query.get('workspace_id');
-    return paginate(store.listGuardrails(workspaceId ?? undefined), page, guardrailJson);
+    return paginate(store.listGuardrails(workspaceIdParameter(query)), page, guardrailJson);
+  }),
+  // No `limit` and no `total_count`: pages of up to 100 until a short one; without `workspace_id`, the default workspace's keys.
+  route('GET', '/keys', ({ store, query }) => {
+    const offset = parseOffset(query);
+    return { data: store.listKeys(workspaceIdParameter(query)).slice(offset, offset + KEY_PAGE_SIZE).map((key) => apiKeyJson(key, store)) };
+  }),
+  route('GET', '/scim/group-mappings', ({ store, query }) => {
+    const page = parsePage(query);
+    if (store.scimMappings === undefined) {
+      throw new SimulatorError(store.scimUnavailableStatus, 'SCIM group mappings are available to Enterprise organizations only');
+    }
+    return paginate(store.scimMappings, page, (mapping) => scimMappingJson(mapping, store.organizationId));
   }),
   route('GET', '/guardrails/assignments/members', ({ store, query }) =>
     paginate(store.listAllAssignments(), parsePage(query), (assignment) => memberAssignmentJson(assignment, store.organizationId)),
@@ -125,6 +140,16 @@ export const ROUTES: readonly Route[] = [
     'key_hashes',
   ),
 ];
+
+const KEY_PAGE_SIZE = 100;
+
+/** `workspace_id` filters by UUID only (documented); a slug there is a 400. */
+function workspaceIdParameter(query: URLSearchParams): string | undefined {
+  const workspaceId = query.get('workspace_id');
+  if (workspaceId === null) return undefined;
+  if (!isUuid(workspaceId)) throw badRequest(`workspace_id must be a UUID, got "${workspaceId}"`, null, { parameter: 'workspace_id' });
+  return workspaceId;
+}
 
 const COMPILED = ROUTES.map((candidate) => ({ route: candidate, segments: candidate.pattern.split('/').filter(Boolean) }));
 

@@ -39,6 +39,12 @@ export interface StateWorkspace {
   created_by?: string | null;
   created_at?: string;
   updated_at?: string | null;
+  /**
+   * Marks the organization's default workspace, whatever its slug. When no
+   * workspace of the state sets it, the one with the slug `default` (if any)
+   * is the default; `false` on it leaves the organization without one.
+   */
+  is_default?: boolean;
   /** User ids. Must be empty for the default workspace, whose membership is implicit. */
   members?: string[];
   /** Members holding active API keys here: the API refuses to remove them. */
@@ -62,13 +68,31 @@ export interface StateGuardrail {
   members?: string[];
 }
 
+/** A SCIM group mapping: the identity provider adds the group's members to the workspace on every sync. */
+export interface StateScimMapping {
+  id: string;
+  scim_group_id: string;
+  workspace_id: string;
+  role: 'admin' | 'member';
+  created_at?: string;
+}
+
 export interface SimulatorState {
   organization_id: string;
   /** Timestamp given to every record that has no `created_at` of its own. */
   created_at?: string;
   members: StateMember[];
   workspaces: StateWorkspace[];
+  /**
+   * Guardrails, default guardrails included once configured: a workspace's
+   * default guardrail missing here is in force but not yet configured, so it
+   * is absent from listings and answers 404.
+   */
   guardrails: StateGuardrail[];
+  /** Present: an Enterprise organization with these SCIM group mappings. Absent: SCIM is unavailable. */
+  scim_group_mappings?: StateScimMapping[];
+  /** How `GET /scim/group-mappings` refuses an organization without SCIM: 403 (the default) or 404. */
+  scim_unavailable_status?: 403 | 404;
 }
 
 export const DEFAULT_STATE_TIMESTAMP = '2025-01-01T00:00:00.000Z';
@@ -191,7 +215,8 @@ function checkState(value: unknown, problems: string[]): void {
   const keyHashes = new Set<string>();
   const seenWorkspaceIds = new Set<string>();
   const defaultGuardrails = new Set<string>();
-  let defaultWorkspaceId: string | undefined;
+  const defaultIndex = defaultWorkspaceIndex(workspaces);
+  let defaultCount = 0;
   workspaces.forEach((workspace, index) => {
     const path = `workspaces[${index}]`;
     if (!isObject(workspace)) return report(path, 'must be an object');
@@ -207,18 +232,19 @@ function checkState(value: unknown, problems: string[]): void {
       if (seenWorkspaceIds.has(id)) report(`${path}.id`, `duplicate workspace id "${id}"`);
       seenWorkspaceIds.add(id);
     }
-    const isDefault = slug === 'default';
+    const isDefault = index === defaultIndex;
+    if (workspace['is_default'] !== undefined && typeof workspace['is_default'] !== 'boolean') report(`${path}.is_default`, 'must be a boolean');
+    if (workspace['is_default'] === true && ++defaultCount > 1) report(`${path}.is_default`, 'only one workspace can be the default workspace');
     if (slug !== undefined) {
       if (!SLUG_PATTERN.test(slug)) report(`${path}.slug`, `"${slug}" must be lower-case letters, digits and dashes`);
       if (slugs.has(slug)) report(`${path}.slug`, `duplicate slug "${slug}"`);
       slugs.add(slug);
-      if (isDefault && id !== undefined) defaultWorkspaceId = id;
     }
     const defaultGuardrailId = requireString(workspace, 'default_guardrail_id', path, report);
     if (defaultGuardrailId !== undefined) {
       const facts = guardrailFacts.get(defaultGuardrailId);
-      if (facts === undefined) report(`${path}.default_guardrail_id`, `no guardrail has id "${defaultGuardrailId}"`);
-      else if (facts.workspaceId !== id) report(`${path}.default_guardrail_id`, `guardrail "${defaultGuardrailId}" belongs to another workspace`);
+      if (!isUuid(defaultGuardrailId)) report(`${path}.default_guardrail_id`, `"${defaultGuardrailId}" is not a UUID`);
+      else if (facts !== undefined && facts.workspaceId !== id) report(`${path}.default_guardrail_id`, `guardrail "${defaultGuardrailId}" belongs to another workspace`);
       defaultGuardrails.add(defaultGuardrailId);
     }
     const members = optionalArray(workspace, 'members', path, report);
@@ -255,8 +281,7 @@ function checkState(value: unknown, problems: string[]): void {
       else if (facts.workspaceId !== null && facts.workspaceId !== id) report(`${keyPath}.guardrail_id`, `guardrail "${guardrailId}" belongs to another workspace`);
     });
   });
-  if (defaultWorkspaceId === undefined && workspaces.length > 0) report('workspaces', 'one workspace must have the slug "default"');
-  if (workspaces.length === 0) report('workspaces', 'must contain at least the default workspace');
+  checkScimMappings(value, workspaceIds, report);
 
   // One direct guardrail per member per workspace, and only where assignment is allowed.
   const holderByWorkspace = new Map<string, Map<string, string>>();
@@ -284,6 +309,30 @@ function checkState(value: unknown, problems: string[]): void {
 }
 
 type Report = (path: string, message: string) => void;
+
+/** The index of the default workspace: the one marked `is_default`, else the one with the slug `default`; -1 for none. */
+export function defaultWorkspaceIndex(workspaces: readonly unknown[]): number {
+  const marked = workspaces.some((workspace) => isObject(workspace) && workspace['is_default'] !== undefined);
+  return workspaces.findIndex((workspace) =>
+    isObject(workspace) && (marked ? workspace['is_default'] === true : workspace['slug'] === 'default'),
+  );
+}
+
+function checkScimMappings(state: Json, workspaceIds: Set<string>, report: Report): void {
+  const status = state['scim_unavailable_status'];
+  if (status !== undefined && status !== 403 && status !== 404) report('(root).scim_unavailable_status', 'must be 403 or 404');
+  if (state['scim_group_mappings'] === undefined) return;
+  requireArray(state, 'scim_group_mappings', '(root)', report).forEach((mapping, index) => {
+    const path = `scim_group_mappings[${index}]`;
+    if (!isObject(mapping)) return report(path, 'must be an object');
+    requireString(mapping, 'id', path, report);
+    requireString(mapping, 'scim_group_id', path, report);
+    const workspaceId = requireString(mapping, 'workspace_id', path, report);
+    if (workspaceId !== undefined && !workspaceIds.has(workspaceId)) report(`${path}.workspace_id`, `no workspace has id "${workspaceId}"`);
+    if (mapping['role'] !== 'admin' && mapping['role'] !== 'member') report(`${path}.role`, 'must be "admin" or "member"');
+    optionalTimestamp(mapping, 'created_at', path, report);
+  });
+}
 
 function requireString(object: Json, field: string, path: string, report: Report): string | undefined {
   const value = object[field];

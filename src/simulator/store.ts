@@ -16,11 +16,9 @@
  * same rules as the API and throw `SimulatorError` when the API would refuse.
  */
 import { SimulatorError, badRequest, notFound } from './errors.js';
-import { DEFAULT_STATE_TIMESTAMP, isUuid, parseState } from './state.js';
-import type { OrgRole, ResetInterval, SimulatorState, StateMember } from './state.js';
+import { DEFAULT_STATE_TIMESTAMP, defaultWorkspaceIndex, isUuid, parseState } from './state.js';
+import type { OrgRole, ResetInterval, SimulatorState, StateMember, StateScimMapping } from './state.js';
 import { workspaceFields } from './wire.js';
-
-export const DEFAULT_WORKSPACE_SLUG = 'default';
 
 export interface OrgMemberRecord {
   id: string;
@@ -82,6 +80,14 @@ export interface ApiKeyRecord {
   name: string;
   label: string;
   workspaceId: string;
+}
+
+export interface ScimMappingRecord {
+  id: string;
+  scimGroupId: string;
+  workspaceId: string;
+  role: WorkspaceRole;
+  createdAt: string;
 }
 
 export interface KeyAssignmentRecord {
@@ -211,6 +217,9 @@ export class SimulatorStore {
   private readonly guardrailOfMember = new Map<string, Map<string, string>>();
 
   private readonly keys = new Map<string, ApiKeyRecord>();
+  /** `undefined`: not an Enterprise organization, so SCIM answers `scimUnavailableStatus`. */
+  readonly scimMappings: readonly ScimMappingRecord[] | undefined;
+  readonly scimUnavailableStatus: 403 | 404;
   private readonly keyAssignments = new Map<string, KeyAssignmentRecord>();
   private readonly keyAssignmentsByGuardrail = new Map<string, Map<string, KeyAssignmentRecord>>();
   private readonly sortedKeyAssignments = new Map<string, KeyAssignmentRecord[]>();
@@ -237,7 +246,8 @@ export class SimulatorStore {
 
     for (const member of state.members) this.insertOrgMember(member);
 
-    for (const workspace of state.workspaces) {
+    const defaultIndex = defaultWorkspaceIndex(state.workspaces);
+    for (const [index, workspace] of state.workspaces.entries()) {
       const record: WorkspaceRecord = {
         id: workspace.id,
         slug: workspace.slug,
@@ -247,7 +257,7 @@ export class SimulatorStore {
         createdBy: workspace.created_by ?? null,
         createdAt: iso(workspace.created_at, this.stateCreatedAt),
         updatedAt: workspace.updated_at === null ? null : iso(workspace.updated_at, workspace.created_at ?? this.stateCreatedAt),
-        isDefault: workspace.slug === DEFAULT_WORKSPACE_SLUG,
+        isDefault: index === defaultIndex,
       };
       this.workspacesById.set(record.id, record);
       this.workspacesBySlug.set(record.slug, record);
@@ -265,7 +275,8 @@ export class SimulatorStore {
       }
     }
     this.sortedWorkspaces = sortedByCreation(this.workspacesById.values());
-    if (!this.workspacesBySlug.has(DEFAULT_WORKSPACE_SLUG)) throw new Error('simulator state has no default workspace');
+    this.scimMappings = state.scim_group_mappings && sortedByCreation(state.scim_group_mappings.map((mapping) => this.scimMappingRecord(mapping)));
+    this.scimUnavailableStatus = state.scim_unavailable_status ?? 403;
 
     for (const guardrail of state.guardrails) {
       const createdAt = iso(guardrail.created_at, this.stateCreatedAt);
@@ -356,11 +367,26 @@ export class SimulatorStore {
     return this.explicitMembers(workspace).has(userId);
   }
 
-  /** Every guardrail, or those of one workspace (by UUID or slug). */
+  /** The organization's default workspace, whatever its slug; `undefined` when it has none. */
+  defaultWorkspace(): WorkspaceRecord | undefined {
+    return this.sortedWorkspaces.find((workspace) => workspace.isDefault);
+  }
+
+  /**
+   * The guardrails of one workspace (by UUID or slug), or without one those
+   * of the default workspace only, as `GET /guardrails` answers: none when
+   * the organization has no default workspace.
+   */
   listGuardrails(workspaceIdOrSlug?: string): readonly GuardrailRecord[] {
-    if (workspaceIdOrSlug === undefined) return this.sortedGuardrails;
-    const workspace = this.requireWorkspace(workspaceIdOrSlug);
-    return this.sortedGuardrailsByWorkspace.get(workspace.id) ?? [];
+    const workspace = workspaceIdOrSlug === undefined ? this.defaultWorkspace() : this.requireWorkspace(workspaceIdOrSlug);
+    return workspace === undefined ? [] : (this.sortedGuardrailsByWorkspace.get(workspace.id) ?? []);
+  }
+
+  /** The API keys of one workspace, or without one those of the default workspace only, as `GET /keys` answers. */
+  listKeys(workspaceIdOrSlug?: string): ApiKeyRecord[] {
+    const workspace = workspaceIdOrSlug === undefined ? this.defaultWorkspace() : this.requireWorkspace(workspaceIdOrSlug);
+    if (workspace === undefined) return [];
+    return [...this.keys.values()].filter((key) => key.workspaceId === workspace.id).sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
   }
 
   findGuardrail(guardrailId: string): GuardrailRecord | undefined {
@@ -686,6 +712,7 @@ export class SimulatorStore {
       })),
       workspaces: this.sortedWorkspaces.map((workspace) => ({
         ...workspaceFields(workspace),
+        is_default: workspace.isDefault,
         members: workspace.isDefault ? [] : this.listWorkspaceMembers(workspace.id).map((membership) => membership.userId),
         active_key_holders: [...(this.activeKeyHolders.get(workspace.id) ?? [])],
         keys: (keysByWorkspace.get(workspace.id) ?? []).map((key) => ({
@@ -708,10 +735,30 @@ export class SimulatorStore {
         updated_at: guardrail.updatedAt,
         members: this.listAssignments(guardrail.id).map((assignment) => assignment.userId),
       })),
+      ...(this.scimMappings && {
+        scim_group_mappings: this.scimMappings.map((mapping) => ({
+          id: mapping.id,
+          scim_group_id: mapping.scimGroupId,
+          workspace_id: mapping.workspaceId,
+          role: mapping.role,
+          created_at: mapping.createdAt,
+        })),
+      }),
+      scim_unavailable_status: this.scimUnavailableStatus,
     };
   }
 
   // ── internals ───────────────────────────────────────────────────────────
+
+  private scimMappingRecord(mapping: StateScimMapping): ScimMappingRecord {
+    return {
+      id: mapping.id,
+      scimGroupId: mapping.scim_group_id,
+      workspaceId: mapping.workspace_id,
+      role: mapping.role,
+      createdAt: iso(mapping.created_at, this.stateCreatedAt),
+    };
+  }
 
   private insertOrgMember(member: StateMember): OrgMemberRecord {
     const record: OrgMemberRecord = {

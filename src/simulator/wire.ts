@@ -6,11 +6,13 @@
  * created resource has.
  */
 import type {
+  ApiKeyRecord,
   AssignmentRecord,
   GuardrailRecord,
   KeyAssignmentRecord,
   MembershipRecord,
   OrgMemberRecord,
+  ScimMappingRecord,
   SimulatorStore,
   WorkspaceRecord,
 } from './store.js';
@@ -106,5 +108,44 @@ export function keyAssignmentJson(assignment: KeyAssignmentRecord, store: Simula
     guardrail_id: assignment.guardrailId,
     assigned_by: assignment.assignedBy,
     created_at: assignment.createdAt,
+  };
+}
+
+/** A key as `GET /keys` lists it: usage counters and limits at the neutral values of an unused key. */
+export function apiKeyJson(key: ApiKeyRecord, store: SimulatorStore): Record<string, unknown> {
+  return {
+    hash: key.hash,
+    name: key.name,
+    label: key.label,
+    disabled: false,
+    workspace_id: key.workspaceId,
+    creator_user_id: null,
+    external_user: null,
+    created_at: store.requireWorkspace(key.workspaceId).createdAt,
+    updated_at: null,
+    limit: null,
+    limit_remaining: null,
+    limit_reset: null,
+    include_byok_in_limit: false,
+    usage: 0,
+    usage_daily: 0,
+    usage_weekly: 0,
+    usage_monthly: 0,
+    byok_usage: 0,
+    byok_usage_daily: 0,
+    byok_usage_weekly: 0,
+    byok_usage_monthly: 0,
+  };
+}
+
+export function scimMappingJson(mapping: ScimMappingRecord, organizationId: string): Record<string, unknown> {
+  return {
+    id: mapping.id,
+    organization_id: organizationId,
+    scim_group_id: mapping.scimGroupId,
+    workspace_id: mapping.workspaceId,
+    role: mapping.role,
+    created_at: mapping.createdAt,
+    updated_at: mapping.createdAt,
   };
 }
