@@ -1,7 +1,7 @@
 import { ApiClient, type ApiClientOptions } from './api-client.js';
 import { ApiError } from './api-error.js';
 import { firstPage, paginate } from './paginate.js';
-import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
+import type { AssignmentInfo, FirstPage, GuardrailInfo, KeyAssignmentInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
 
 interface WireMember {
   id: string;
@@ -91,6 +91,12 @@ export class HttpProvider implements Provider {
   async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
     const page = await firstPage<WireAssignment>(this.client, ALL_ASSIGNMENTS);
     return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };
+  }
+
+  async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
+    const path = guardrailId === undefined ? '/guardrails/assignments/keys' : `/guardrails/${seg(guardrailId)}/assignments/keys`;
+    const rows = await paginate<{ key_hash: string; guardrail_id: string }>(this.client, path, {}, { rowsMayDrop: true });
+    return rows.map((row) => ({ keyHash: row.key_hash, guardrailId: row.guardrail_id }));
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {

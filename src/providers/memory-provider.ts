@@ -5,6 +5,7 @@ import {
   type AssignmentInfo,
   type FirstPage,
   type GuardrailInfo,
+  type KeyAssignmentInfo,
   type OrgMember,
   type Provider,
   type WorkspaceInfo,
@@ -16,6 +17,7 @@ export interface MemoryOrg {
   guardrails: Array<GuardrailInfo & { members?: string[] }>;
   /** Users the organization refuses to remove from a workspace (active keys, SCIM), by workspace id. */
   unremovable?: Record<string, string[]>;
+  keyAssignments?: KeyAssignmentInfo[];
 }
 
 /** Every call a `MemoryProvider` was asked to make, in order. */
@@ -40,6 +42,7 @@ export class MemoryProvider implements Provider {
   private readonly guardrails: Map<string, GuardrailInfo>;
   private readonly guardrailMembers = new Map<string, Set<string>>();
   private readonly unremovable: Map<string, Set<string>>;
+  private readonly keyAssignments: KeyAssignmentInfo[];
 
   constructor(org: MemoryOrg) {
     this.members = new Map(org.members.map((m) => [m.userId, m]));
@@ -48,6 +51,7 @@ export class MemoryProvider implements Provider {
     this.guardrails = new Map(org.guardrails.map(({ members: _m, ...g }) => [g.id, g]));
     for (const g of org.guardrails) this.guardrailMembers.set(g.id, new Set(g.members ?? []));
     this.unremovable = new Map(Object.entries(org.unremovable ?? {}).map(([id, users]) => [id, new Set(users)]));
+    this.keyAssignments = org.keyAssignments ?? [];
   }
 
   /** Live state: sorted members of every non-default workspace and of every guardrail. */
@@ -95,6 +99,10 @@ export class MemoryProvider implements Provider {
     const rows: AssignmentInfo[] = [];
     for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
     return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
+  }
+
+  async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
+    return this.keyAssignments.filter((row) => guardrailId === undefined || row.guardrailId === guardrailId);
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void> {

@@ -42,6 +42,11 @@ export interface AssignmentInfo {
   guardrailId: string;
 }
 
+export interface KeyAssignmentInfo {
+  keyHash: string;
+  guardrailId: string;
+}
+
 /**
  * The first page of a listing, read to learn what the whole listing costs
  * before deciding to read it. `readAll` returns the whole collection, first
@@ -66,6 +71,13 @@ export interface Provider {
   listGuardrailMembers(guardrailId: string): Promise<string[]>;
   /** The first page of the organization-wide assignment listing; `readAll` reads every assignment of the organization. */
   firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>>;
+  /**
+   * Key assignments of one guardrail, or of the whole organization without
+   * `guardrailId`. The service drops rows of deleted keys after paging, so
+   * the result may hold fewer rows than the listing announced; it never
+   * holds more.
+   */
+  listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
   removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<void>;
