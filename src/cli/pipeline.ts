@@ -13,6 +13,7 @@ import { plan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { apiKeyProblem, type RequestEvent } from '../providers/api-client.js';
 import { HttpProvider } from '../providers/http-provider.js';
+import { REDACTED } from '../providers/redact.js';
 import { observe, type Observed } from '../providers/observe.js';
 import type { Args } from './args.js';
 import { ConfigError, UsageError } from './errors.js';
@@ -77,7 +78,7 @@ export function connect(args: Args, io: Io, apiKey: string, baseUrl = io.env.MOD
 function requestLogLine(event: RequestEvent): string {
   const retry = event.retryInMs === undefined ? '' : `, retrying in ${event.retryInMs} ms`;
   const detail = event.detail ? ` (${event.detail})` : '';
-  return `[http] ${event.method} ${event.path} -> ${event.status}${detail} in ${event.durationMs} ms, attempt ${event.attempt}${retry}; authorization: Bearer [REDACTED]\n`;
+  return `[http] ${event.method} ${event.path} -> ${event.status}${detail} in ${event.durationMs} ms, attempt ${event.attempt}${retry}; authorization: Bearer ${REDACTED}\n`;
 }
 
 export function printDiagnostics(io: Io, diagnostics: Diagnostic[]): void {
