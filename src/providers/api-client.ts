@@ -7,7 +7,7 @@
 import { BlockList, isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { ApiError, TransportError, apiErrorFromBody, describeBody, excerpt, parseJson } from './api-error.js';
 import { MIN_KEY_FRAGMENT } from './redact.js';
 import { gatesyncUserAgent } from './user-agent.js';
@@ -33,6 +33,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const CONNECT_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 20_000;
+/** Only the start of an error body is read: messages show a short excerpt of it anyway. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A server asking for a longer wait than this gets no retry: the run fails now rather than hang. */
 export const MAX_RETRY_AFTER_MS = 120_000;
 /**
@@ -208,8 +210,8 @@ export class ApiClient {
         bodyTimeout: timeout,
         signal: abort.signal,
       });
-      const text = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300) return this.success(response.statusCode, text, method, path);
+      if (response.statusCode >= 200 && response.statusCode < 300) return this.success(response.statusCode, await response.body.text(), method, path);
+      const text = await readStart(response.body, MAX_ERROR_BODY_BYTES);
       return {
         ok: false,
         error: apiErrorFromBody(response.statusCode, text, method, path, this.options.apiKey, this.hintFor(response.statusCode, text)),
@@ -233,7 +235,7 @@ export class ApiClient {
     const what = value === undefined ? `${describeBody(text, this.options.apiKey)}, not JSON` : 'JSON that is not an object';
     return {
       ok: false,
-      error: new TransportError(method, path, `the server answered ${status} with ${what}: check that MODELGATES_BASE_URL is the API's address (${this.expectedBase()})`),
+      error: new TransportError(method, path, `the server answered ${status} with ${what}: ${this.baseUrlHint()}`),
       retryable: false,
     };
   }
@@ -242,14 +244,15 @@ export class ApiClient {
   private hintFor(status: number, text: string): string | null {
     if (status === 401) return `check the key in ${this.options.apiKeySource ?? 'MODELGATES_API_KEY'}: the API did not accept it`;
     if (status === 403) return 'the key may not do this: use a management key that covers the workspaces in the file';
-    if (status === 404 && (!this.basePath.endsWith(API_PATH) || typeof (parseJson(text) as { error?: unknown } | undefined)?.error !== 'object')) {
-      return `check MODELGATES_BASE_URL: the API is at ${this.expectedBase()}, and ${this.url.origin}${this.basePath || '/'} does not know this path`;
-    }
+    const apiShaped = typeof (parseJson(text) as { error?: unknown } | undefined)?.error === 'object';
+    if (status === 404 && (!this.basePath.endsWith(API_PATH) || !apiShaped)) return this.baseUrlHint();
     return null;
   }
 
-  private expectedBase(): string {
-    return this.basePath.endsWith(API_PATH) ? `${this.url.origin}${this.basePath}` : `a URL ending in ${API_PATH}, e.g. https://modelgates.ai${API_PATH}`;
+  /** Where the API lives, for answers that suggest the base URL points elsewhere. */
+  private baseUrlHint(): string {
+    if (!this.basePath.endsWith(API_PATH)) return `check MODELGATES_BASE_URL: the API's address ends in ${API_PATH}, e.g. https://modelgates.ai${API_PATH}`;
+    return `check that MODELGATES_BASE_URL (${this.url.origin}${this.basePath}) is the API's address`;
   }
 
   /** What went wrong with the connection, in words, and what to check. */
@@ -321,6 +324,24 @@ export class ApiClient {
     }
     await sleep(ms);
   }
+}
+
+/**
+ * The first `maxBytes` of a body; the rest is not downloaded (the connection
+ * is dropped instead), so a huge error page costs no memory or time.
+ */
+async function readStart(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= maxBytes) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 type Attempt = { ok: true; status: number; value: unknown } | Failure;
