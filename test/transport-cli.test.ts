@@ -84,11 +84,11 @@ describe('error bodies', () => {
 });
 
 describe('--timeout', () => {
-  it('aborts requests a server never answers, exits 1 and names what was pending', { timeout: 15_000 }, async () => {
+  it('aborts requests a server never answers, exits 1 and names what was pending', { timeout: 20_000 }, async () => {
     const host = await listen(createNetServer((socket) => void sockets.push(socket)));
-    const run = runGatesync(['plan', '--timeout', '1'], { cwd: workdir({ 'gatesync.yaml': EXAMPLE }), env: { MODELGATES_BASE_URL: `http://${host}/api/v1`, MODELGATES_API_KEY: KEY } });
+    const run = runGatesync(['plan', '--timeout', '2'], { cwd: workdir({ 'gatesync.yaml': EXAMPLE }), env: { MODELGATES_BASE_URL: `http://${host}/api/v1`, MODELGATES_API_KEY: KEY } });
     let guard: NodeJS.Timeout | undefined;
-    const hung = new Promise<never>((_, reject) => (guard = setTimeout(() => reject(new Error('gatesync did not stop at --timeout')), 6_000)));
+    const hung = new Promise<never>((_, reject) => (guard = setTimeout(() => reject(new Error('gatesync did not stop at --timeout')), 10_000)));
     const result = await Promise.race([run, hung]).finally(() => clearTimeout(guard));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/failed: the run reached its time limit \(--timeout\) with \d+ requests? unanswered \(GET \/.*\); nothing further was sent\n$/);

@@ -111,7 +111,7 @@ export function checkBaseUrl(baseUrl: string): URL {
 /** Why a string cannot be a management key, or `undefined` when it can; never quotes the key. */
 export function apiKeyProblem(key: string): string | undefined {
   if (key.length < MIN_API_KEY_LENGTH) {
-    return `it is ${key.length} character${key.length === 1 ? '' : 's'} long, too short to be a management key (they are about 70 characters, sk-…)`;
+    return `it is ${key.length} character${key.length === 1 ? '' : 's'} long, too short to be a management key`;
   }
   if (!BEARER_TOKEN.test(key)) return 'it holds characters a management key never has (spaces, quotes or other punctuation)';
   return undefined;
@@ -162,9 +162,15 @@ export class ApiClient {
     return this.request<T>('POST', path, JSON.stringify(body));
   }
 
+  /**
+   * Ends the client. Requests still in flight (the siblings of one that
+   * failed) are aborted: their answers can no longer matter, and a pool
+   * closed gracefully under a failing TLS handshake never finishes closing.
+   */
   async close(): Promise<void> {
     clearTimeout(this.deadlineTimer);
-    await this.pool.close();
+    for (const abort of this.inFlight.keys()) abort.abort();
+    await this.pool.destroy();
   }
 
   /** Sends one call, retrying what is safe to retry; throws `ApiError` or `TransportError`. */
@@ -280,7 +286,7 @@ export class ApiClient {
         return `${host} closed the connection before answering (${code})`;
       default:
         if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
-          return `the TLS certificate of ${host} was not accepted (${code}): check the host name in MODELGATES_BASE_URL`;
+          return `the TLS certificate of ${host} was not accepted (${code}): check the host name in MODELGATES_BASE_URL; behind a proxy that inspects TLS, NODE_EXTRA_CA_CERTS names its certificate authority`;
         }
         return `no answer from ${host}: ${excerpt(`${code} ${(error as Error)?.message ?? String(error)}`, this.options.apiKey)}`;
     }
