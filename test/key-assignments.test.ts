@@ -3,6 +3,8 @@
  * after paging, so pages come back short before the end; the reader steps by
  * the requested limit and stops at `total_count`.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpProvider } from '../src/providers/http-provider.js';
 import { MemoryProvider } from '../src/providers/memory-provider.js';
@@ -11,9 +13,11 @@ import { simulatorPerTest } from './support/org.js';
 
 const start = simulatorPerTest();
 let provider: HttpProvider | undefined;
+let server: Server | undefined;
 afterEach(async () => {
   await provider?.close();
-  provider = undefined;
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  provider = server = undefined;
 });
 
 /** The example organization with 250 more keys on the research workspace's daily cap. */
@@ -53,6 +57,15 @@ describe('listKeyAssignments', () => {
     provider = new HttpProvider({ baseUrl: sim.url, apiKey: sim.apiKey });
     const rows = await provider.listKeyAssignments(G.researchDailyCap);
     expect(rows.map((row) => row.keyHash)).toEqual(sim.store.listKeyAssignments(G.researchDailyCap).map((row) => row.keyHash));
+  });
+
+  it('refuses rows without the documented fields, naming the request', async () => {
+    server = createServer((_request, response) => response.end(JSON.stringify({ data: [{ id: 'a', hash: 'k1' }], total_count: 1 })));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    provider = new HttpProvider({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`, apiKey: 'sk-mg-v1-0123456789abcdef' });
+    await expect(provider.listKeyAssignments()).rejects.toThrow(
+      'GET /guardrails/assignments/keys failed: the page at offset 0 is not the documented listing shape: a row of "data" has no "key_hash" string',
+    );
   });
 
   it('is answered by the in-memory provider from the rows it was given', async () => {

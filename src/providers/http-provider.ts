@@ -95,7 +95,10 @@ export class HttpProvider implements Provider {
 
   async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
     const path = guardrailId === undefined ? '/guardrails/assignments/keys' : `/guardrails/${seg(guardrailId)}/assignments/keys`;
-    const rows = await paginate<{ key_hash: string; guardrail_id: string }>(this.client, path, {}, { rowsMayDrop: true });
+    const rows = await paginate<{ key_hash: string; guardrail_id: string }>(this.client, path, {}, {
+      rowsMayDrop: true,
+      stringFields: ['key_hash', 'guardrail_id'],
+    });
     return rows.map((row) => ({ keyHash: row.key_hash, guardrailId: row.guardrail_id }));
   }
 

@@ -18,6 +18,8 @@ export interface PaginateOptions {
    * then step by the requested limit, never by what a page held.
    */
   rowsMayDrop?: boolean;
+  /** Fields every row must carry as a string: a row without one is refused rather than read as `undefined`. */
+  stringFields?: readonly string[];
 }
 
 /**
@@ -45,7 +47,8 @@ export async function firstPage<T>(
   query: Record<string, string | undefined> = {},
   options: PaginateOptions = {},
 ): Promise<FirstPage<T>> {
-  const readPage = async (offset: number) => checkPage<T>(await client.get<unknown>(path, { ...query, offset, limit: PAGE_SIZE }), path, offset);
+  const readPage = async (offset: number) =>
+    checkPage<T>(await client.get<unknown>(path, { ...query, offset, limit: PAGE_SIZE }), path, offset, options.stringFields ?? []);
   const first = await readPage(0);
   const shortFirst = first.data.length > 0 && first.data.length < Math.min(PAGE_SIZE, first.total_count);
   // A server that serves shorter pages than asked for sets the stride, so nothing is skipped; unless rows are dropped after paging.
@@ -67,20 +70,22 @@ export async function firstPage<T>(
 }
 
 /** A listing page is input: anything but `{ data: [...], total_count: n }` with at most a page of rows is refused, located. */
-function checkPage<T>(answer: unknown, path: string, offset: number): Page<T> {
-  const problem = pageProblem(answer as Partial<Page<unknown>>);
+function checkPage<T>(answer: unknown, path: string, offset: number, stringFields: readonly string[]): Page<T> {
+  const problem = pageProblem(answer as Partial<Page<unknown>>, stringFields);
   if (problem !== undefined) {
     throw new TransportError('GET', path, `the page at offset ${offset} is not the documented listing shape: ${problem}; check that MODELGATES_BASE_URL is the API's address`);
   }
   return answer as Page<T>;
 }
 
-function pageProblem(page: Partial<Page<unknown>>): string | undefined {
+function pageProblem(page: Partial<Page<unknown>>, stringFields: readonly string[]): string | undefined {
   if (!Array.isArray(page.data)) return '"data" is not a list';
   if (!Number.isSafeInteger(page.total_count) || (page.total_count as number) < 0) return '"total_count" is not a count';
   if (page.data.length > PAGE_SIZE) return `it holds ${page.data.length} rows where at most ${PAGE_SIZE} were asked for`;
   if (page.data.some((row) => typeof row !== 'object' || row === null)) return 'a row of "data" is not an object';
-  return undefined;
+  const rows = page.data as Array<Record<string, unknown>>;
+  const missing = stringFields.find((field) => rows.some((row) => typeof row[field] !== 'string'));
+  return missing === undefined ? undefined : `a row of "data" has no "${missing}" string`;
 }
 
 /** Number of requests `paginate` makes for a collection of `count` items. */
