@@ -78,7 +78,7 @@ describe('base URL', () => {
   });
 
   it('names a mistyped scheme and a string that is no URL', () => {
-    expect(() => checkBaseUrl('htps://modelgates.ai/api/v1')).toThrow('MODELGATES_BASE_URL starts with htps:// where https:// is expected (e.g. https://modelgates.ai/api/v1)');
+    expect(() => checkBaseUrl('htps://modelgates.ai/api/v1')).toThrow('MODELGATES_BASE_URL must start with https:// but starts with "htps:" (e.g. https://modelgates.ai/api/v1)');
     expect(() => checkBaseUrl('modelgates.ai/api/v1')).toThrow(/is not a URL \(e\.g\. https:\/\/modelgates\.ai\/api\/v1\)/);
   });
 });

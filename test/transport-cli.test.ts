@@ -166,6 +166,6 @@ describe('setup mistakes get one plain sentence', () => {
 
   it('a mistyped scheme', async () => {
     const stderr = await plan({ MODELGATES_BASE_URL: 'htps://modelgates.ai/api/v1' });
-    expect(stderr).toBe('gatesync: MODELGATES_BASE_URL starts with htps:// where https:// is expected (e.g. https://modelgates.ai/api/v1)\n');
+    expect(stderr).toBe('gatesync: MODELGATES_BASE_URL must start with https:// but starts with "htps:" (e.g. https://modelgates.ai/api/v1)\n');
   });
 });

@@ -101,7 +101,7 @@ export function checkBaseUrl(baseUrl: string): URL {
     throw new Error(`MODELGATES_BASE_URL is not a URL (${example})`);
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol !== 'http:') throw new Error(`MODELGATES_BASE_URL starts with ${url.protocol}// where https:// is expected (${example})`);
+  if (url.protocol !== 'http:') throw new Error(`MODELGATES_BASE_URL must start with https:// but starts with ${JSON.stringify(url.protocol)} (${example})`);
   if (!isLoopbackHost(url.hostname)) {
     throw new Error(`MODELGATES_BASE_URL must use https for ${url.hostname}: plain http would send the key in clear text, and is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost)`);
   }
