@@ -31,6 +31,13 @@ describe('excerpt', () => {
     }
   });
 
+  it('drops the start of the key where only part of a huge body is looked at', () => {
+    for (const spaces of [16_380, 16_383]) {
+      const text = excerpt(`${' '.repeat(spaces)}${KEY} tail ${'z'.repeat(100_000)}`, KEY);
+      expect(text).not.toMatch(/sk-|SECRET/);
+    }
+  });
+
   it('drops Authorization and Bearer values whatever key they hold', () => {
     const other = 'sk-mg-v1-0123456789abcdef0123456789abcdef';
     expect(excerpt(`{"headers":{"authorization":"Bearer ${other}"}}`, KEY)).not.toContain('0123456789');

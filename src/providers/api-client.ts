@@ -30,7 +30,7 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** An unreachable host fails each attempt after this long, not after the operating system's minutes. */
-export const CONNECT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 20_000;
 /** Only the start of an error body is read: messages show a short excerpt of it anyway. */
@@ -38,11 +38,11 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A server asking for a longer wait than this gets no retry: the run fails now rather than hang. */
 export const MAX_RETRY_AFTER_MS = 120_000;
 /**
- * Real management keys are about 70 characters; a shorter key than this is a
+ * Real management keys are tens of characters long; a shorter key than this is a
  * mistake, and could not be masked without rewriting ordinary output (masking
  * works on runs of `MIN_KEY_FRAGMENT` characters).
  */
-export const MIN_API_KEY_LENGTH = MIN_KEY_FRAGMENT;
+const MIN_API_KEY_LENGTH = MIN_KEY_FRAGMENT;
 /** RFC 6750 `b64token`: the characters a Bearer token may hold, none of which needs escaping in JSON or a header. */
 const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 const API_PATH = '/api/v1';

@@ -54,7 +54,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
  * is reduced to its text.
  */
 export function excerpt(body: string, apiKey: string | undefined, maxChars = MAX_EXCERPT_CHARS): string {
-  const window = body.slice(0, EXCERPT_WINDOW_CHARS);
+  const window = withoutCutKey(body.slice(0, EXCERPT_WINDOW_CHARS), body.length > EXCERPT_WINDOW_CHARS ? apiKey : undefined);
   const masked = redactKey(window, apiKey)
     .replace(BEARER_VALUE, `Bearer ${REDACTED}`)
     .replace(AUTHORIZATION_VALUE, `$1${REDACTED}`);
@@ -67,6 +67,14 @@ export function describeBody(body: string, apiKey: string | undefined): string {
   const text = excerpt(body, apiKey);
   if (isHtml(body)) return text ? `an HTML page: ${JSON.stringify(text)}` : 'an HTML page';
   return text ? JSON.stringify(text) : 'an empty body';
+}
+
+/** A window that ends inside the key would keep its first characters, too few to mask as a fragment: they go. */
+function withoutCutKey(window: string, apiKey: string | undefined): string {
+  for (let length = Math.min(apiKey?.length ?? 0, window.length); length > 0; length--) {
+    if (window.endsWith(apiKey!.slice(0, length))) return window.slice(0, -length);
+  }
+  return window;
 }
 
 function isHtml(body: string): boolean {
