@@ -4,6 +4,7 @@
  */
 import { appendFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
+import { redactKey } from '../providers/redact.js';
 import { UsageError } from './errors.js';
 import { colourPaint, plainPaint, type Paint } from './render-text.js';
 
@@ -51,10 +52,10 @@ export async function writeUserFile(path: string, text: string, what: string, ap
   }
 }
 
-/** Wraps an Io so that every occurrence of the secret is replaced before it is written. */
+/** Wraps an Io so that the secret, and any fragment of it, is replaced before it is written. */
 export function redactingIo(io: Io, secret: string | undefined): Io {
   if (!secret) return io;
-  const mask = (text: string) => text.split(secret).join('[REDACTED]');
+  const mask = (text: string) => redactKey(text, secret);
   return { ...io, stdout: (text) => io.stdout(mask(text)), stderr: (text) => io.stderr(mask(text)) };
 }
 

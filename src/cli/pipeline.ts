@@ -12,8 +12,9 @@ import type { Config, Diagnostic } from '../config/types.js';
 import { plan } from '../plan/plan.js';
 import { withScimWarnings } from '../plan/scim-warnings.js';
 import type { Plan } from '../plan/types.js';
-import { checkBaseUrl, type RequestEvent } from '../providers/api-client.js';
+import { apiKeyProblem, type RequestEvent } from '../providers/api-client.js';
 import { HttpProvider } from '../providers/http-provider.js';
+import { REDACTED } from '../providers/redact.js';
 import { observe, type Observed } from '../providers/observe.js';
 import type { Args } from './args.js';
 import { ConfigError, UsageError } from './errors.js';
@@ -21,45 +22,64 @@ import type { Io } from './io.js';
 
 export const DEFAULT_BASE_URL = 'https://modelgates.ai/api/v1';
 
-/** The management key: `--api-key-file` first, then MODELGATES_API_KEY. Never from the YAML file. */
+/** Why a key file could not be read, in words, by error code. */
+const KEY_FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+};
+
+/**
+ * The management key: `--api-key-file` first, then MODELGATES_API_KEY. Never
+ * from the YAML file. A key too short or malformed to be real is refused
+ * here, before anything is sent or masked with it.
+ */
 export async function readApiKey(args: Args, io: Io): Promise<string> {
   if (args.managementKey) return args.managementKey;
+  const source = apiKeySource(args);
+  let key: string | undefined;
   if (args.apiKeyFile) {
-    let text: string;
+    const path = resolvePath(io.cwd, args.apiKeyFile);
     try {
-      text = await readFile(resolvePath(io.cwd, args.apiKeyFile), 'utf8');
+      key = (await readFile(path, 'utf8')).trim();
     } catch (error) {
-      throw new UsageError(`cannot read --api-key-file ${args.apiKeyFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new UsageError(`cannot read ${source}: ${KEY_FILE_ERRORS[code] ?? code} (looked for ${path}); check the path, which is relative to the current folder`);
     }
-    const key = text.trim();
-    if (!key) throw new UsageError(`--api-key-file ${args.apiKeyFile} is empty`);
-    return key;
+    if (!key) throw new UsageError(`${source} is empty: put the management key in it`);
+  } else {
+    key = io.env.MODELGATES_API_KEY?.trim();
+    if (!key) throw new UsageError('no management key: set MODELGATES_API_KEY or pass --api-key-file FILE');
   }
-  const key = io.env.MODELGATES_API_KEY?.trim();
-  if (!key) throw new UsageError('no management key: set MODELGATES_API_KEY or pass --api-key-file FILE');
+  const problem = apiKeyProblem(key);
+  if (problem !== undefined) throw new UsageError(`the management key in ${source} is not usable: ${problem}; check ${source}`);
   return key;
+}
+
+function apiKeySource(args: Args): string {
+  return args.apiKeyFile ? `--api-key-file ${args.apiKeyFile}` : 'MODELGATES_API_KEY';
 }
 
 export function connect(args: Args, io: Io, apiKey: string, baseUrl = io.env.MODELGATES_BASE_URL || DEFAULT_BASE_URL): HttpProvider {
   try {
-    checkBaseUrl(baseUrl);
+    return new HttpProvider({
+      baseUrl,
+      apiKey,
+      apiKeySource: apiKeySource(args),
+      concurrency: args.concurrency,
+      maxRetries: args.maxRetries,
+      deadline: args.timeoutSeconds === undefined ? undefined : Date.now() + args.timeoutSeconds * 1000,
+      onRequest: args.verbose ? (event) => io.stderr(requestLogLine(event)) : undefined,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return new HttpProvider({
-    baseUrl,
-    apiKey,
-    concurrency: args.concurrency,
-    maxRetries: args.maxRetries,
-    deadline: args.timeoutSeconds === undefined ? undefined : Date.now() + args.timeoutSeconds * 1000,
-    onRequest: args.verbose ? (event) => io.stderr(requestLogLine(event)) : undefined,
-  });
 }
 
 function requestLogLine(event: RequestEvent): string {
   const retry = event.retryInMs === undefined ? '' : `, retrying in ${event.retryInMs} ms`;
   const detail = event.detail ? ` (${event.detail})` : '';
-  return `[http] ${event.method} ${event.path} -> ${event.status}${detail} in ${event.durationMs} ms, attempt ${event.attempt}${retry}; authorization: Bearer [REDACTED]\n`;
+  return `[http] ${event.method} ${event.path} -> ${event.status}${detail} in ${event.durationMs} ms, attempt ${event.attempt}${retry}; authorization: Bearer ${REDACTED}\n`;
 }
 
 export function printDiagnostics(io: Io, diagnostics: Diagnostic[]): void {

@@ -62,7 +62,7 @@ function reportError(error: unknown, io: Io): number {
     return EXIT.error;
   }
   if (error instanceof ApiError) {
-    const hint = error.status === 401 ? ' (check MODELGATES_API_KEY)' : error.status === 403 ? ' (the key may not do this: use a management key)' : '';
+    const hint = error.hint ? ` (${error.hint})` : '';
     io.stderr(`gatesync: the API refused a request: ${error.message}${hint}\n`);
     return EXIT.error;
   }

@@ -4,17 +4,21 @@
  * concurrency limit, per-request timeouts, the run deadline, and retries with
  * backoff. Nothing above this file retries or sleeps.
  */
+import { BlockList, isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Pool } from 'undici';
-import { ApiError, TransportError, apiErrorFromBody } from './api-error.js';
+import { Pool, type Dispatcher } from 'undici';
+import { ApiError, TransportError, apiErrorFromBody, describeBody, excerpt, parseJson } from './api-error.js';
+import { MIN_KEY_FRAGMENT } from './redact.js';
+import { gatesyncUserAgent } from './user-agent.js';
 
-/** Answers worth another try: the request did not take effect, or may be repeated safely. */
-const RETRYABLE_STATUSES = new Set([408, 429, 502, 503, 504]);
+/** Answers worth another try: the request did not take effect, or may be repeated safely (bulk writes are idempotent). */
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_ERROR_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',
+  'EAI_AGAIN',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -25,10 +29,23 @@ const RETRYABLE_ERROR_CODES = new Set([
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** An unreachable host fails each attempt after this long, not after the operating system's minutes. */
+const CONNECT_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 20_000;
+/** Only the start of an error body is read: messages show a short excerpt of it anyway. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A server asking for a longer wait than this gets no retry: the run fails now rather than hang. */
 export const MAX_RETRY_AFTER_MS = 120_000;
+/**
+ * Real management keys are tens of characters long; a shorter key than this is a
+ * mistake, and could not be masked without rewriting ordinary output (masking
+ * works on runs of `MIN_KEY_FRAGMENT` characters).
+ */
+const MIN_API_KEY_LENGTH = MIN_KEY_FRAGMENT;
+/** RFC 6750 `b64token`: the characters a Bearer token may hold, none of which needs escaping in JSON or a header. */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+const API_PATH = '/api/v1';
 
 export interface RequestEvent {
   method: string;
@@ -44,10 +61,12 @@ export interface RequestEvent {
 export interface ApiClientOptions {
   baseUrl: string;
   apiKey: string;
+  /** Where the key came from, named in the hint of a 401 (default `MODELGATES_API_KEY`). */
+  apiKeySource?: string;
   concurrency?: number;
   maxRetries?: number;
   requestTimeoutMs?: number;
-  /** Epoch milliseconds after which no request starts and no retry waits. */
+  /** Epoch milliseconds at which requests in flight are aborted and no other starts. */
   deadline?: number;
   /** Called once per attempt; never given headers, so it cannot leak the key. */
   onRequest?: (event: RequestEvent) => void;
@@ -65,41 +84,76 @@ export interface ApiClientStats {
   retries: number;
 }
 
-/** Throws when the base URL would send the key in clear text to another machine. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** True for `localhost` and for IPv4 and IPv6 loopback literals (the host as `URL` spells it). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const family = isIP(host);
+  if (family === 0) return host === 'localhost';
+  return LOOPBACK.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Throws when the base URL is not one, or would send the key in clear text to another machine. */
 export function checkBaseUrl(baseUrl: string): URL {
+  const example = 'e.g. https://modelgates.ai/api/v1';
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`MODELGATES_BASE_URL is not a URL: ${JSON.stringify(baseUrl)}`);
+    throw new Error(`MODELGATES_BASE_URL is not a URL (${example})`);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new Error(`MODELGATES_BASE_URL must use https (plain http is allowed only for loopback hosts): ${url.origin}`);
+  if (url.protocol === 'https:') return url;
+  if (url.protocol !== 'http:') throw new Error(`MODELGATES_BASE_URL must start with https:// but starts with ${JSON.stringify(url.protocol)} (${example})`);
+  if (!isLoopbackHost(url.hostname)) {
+    throw new Error(`MODELGATES_BASE_URL must use https for ${url.hostname}: plain http would send the key in clear text, and is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost)`);
   }
   return url;
+}
+
+/** Why a string cannot be a management key, or `undefined` when it can; never quotes the key. */
+export function apiKeyProblem(key: string): string | undefined {
+  if (key.length < MIN_API_KEY_LENGTH) {
+    return `it is ${key.length} character${key.length === 1 ? '' : 's'} long, too short to be a management key`;
+  }
+  if (!BEARER_TOKEN.test(key)) return 'it holds characters a management key never has (spaces, quotes or other punctuation)';
+  return undefined;
 }
 
 export class ApiClient {
   readonly stats: ApiClientStats = { requests: 0, retries: 0 };
   private readonly pool: Pool;
+  private readonly url: URL;
   private readonly basePath: string;
   private readonly limit: LimitFunction;
-  private readonly authorization: string;
+  private readonly headers: Record<string, string>;
   private readonly maxRetries: number;
   private readonly requestTimeoutMs: number;
   private readonly random: () => number;
+  private readonly deadlineTimer: NodeJS.Timeout | undefined;
+  private expired = false;
+  /** Each request in flight, aborted at the run deadline, with its `METHOD path` for the message. */
+  private readonly inFlight = new Map<AbortController, string>();
 
   constructor(private readonly options: ApiClientOptions) {
-    const url = checkBaseUrl(options.baseUrl);
+    const problem = apiKeyProblem(options.apiKey);
+    if (problem !== undefined) throw new Error(`the management key is not usable: ${problem}`);
+    this.url = checkBaseUrl(options.baseUrl);
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    this.pool = new Pool(url.origin, { connections: concurrency, keepAliveTimeout: 10_000 });
-    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(this.url.origin, { connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout: CONNECT_TIMEOUT_MS } });
+    this.basePath = this.url.pathname.replace(/\/+$/, '');
     this.limit = pLimit(concurrency);
-    this.authorization = `Bearer ${options.apiKey}`;
+    this.headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json', 'user-agent': gatesyncUserAgent() };
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
+    if (options.deadline !== undefined) {
+      this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, options.deadline - Date.now()));
+      // The timer bounds requests; it must not keep a finished process alive.
+      this.deadlineTimer.unref();
+    }
   }
 
   get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
@@ -113,8 +167,15 @@ export class ApiClient {
     return this.request<T>('POST', path, JSON.stringify(body), attempts);
   }
 
+  /**
+   * Ends the client. Requests still in flight (the siblings of one that
+   * failed) are aborted: their answers can no longer matter, and a pool
+   * closed gracefully under a failing TLS handshake never finishes closing.
+   */
   async close(): Promise<void> {
-    await this.pool.close();
+    clearTimeout(this.deadlineTimer);
+    for (const abort of this.inFlight.keys()) abort.abort();
+    await this.pool.destroy();
   }
 
   /** Sends one call, retrying what is safe to retry; throws `ApiError` or `TransportError`. */
@@ -146,34 +207,94 @@ export class ApiClient {
   }
 
   private async attempt(method: string, path: string, body?: string): Promise<Attempt> {
+    this.checkDeadline(method, path);
     this.stats.requests++;
+    const abort = new AbortController();
+    this.inFlight.set(abort, `${method} ${path}`);
     try {
+      const timeout = this.requestTimeout();
       const response = await this.pool.request({
         method: method as 'GET' | 'POST',
         path: this.basePath + path,
         body,
-        headers: {
-          authorization: this.authorization,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        headersTimeout: this.requestTimeoutMs,
-        bodyTimeout: this.requestTimeoutMs,
+        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: abort.signal,
       });
-      const text = await response.body.text();
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        return { ok: true, status: response.statusCode, value: text ? JSON.parse(text) : {} };
-      }
+      if (response.statusCode >= 200 && response.statusCode < 300) return this.success(response.statusCode, await response.body.text(), method, path);
+      const text = await readStart(response.body, MAX_ERROR_BODY_BYTES);
       return {
         ok: false,
-        error: apiErrorFromBody(response.statusCode, text, method, path),
+        error: apiErrorFromBody(response.statusCode, text, method, path, this.options.apiKey, this.hintFor(response.statusCode, text)),
         retryable: RETRYABLE_STATUSES.has(response.statusCode),
         retryAfterMs: parseRetryAfter(response.headers),
       };
     } catch (error) {
+      if (this.expired) return { ok: false, error: this.timedOut(method, path), retryable: false };
       const code = (error as { code?: string }).code ?? '';
-      const reason = code ? `${code} ${(error as Error).message}` : String((error as Error).message ?? error);
-      return { ok: false, error: new TransportError(method, path, reason), retryable: RETRYABLE_ERROR_CODES.has(code) };
+      return { ok: false, error: new TransportError(method, path, this.describeFailure(error, code)), retryable: RETRYABLE_ERROR_CODES.has(code) };
+    } finally {
+      this.inFlight.delete(abort);
+    }
+  }
+
+  /** A 2xx answer is input like any other: it must be the JSON the API documents. */
+  private success(status: number, text: string, method: string, path: string): Attempt {
+    if (status === 204) return { ok: true, status, value: {} };
+    const value = parseJson(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ok: true, status, value };
+    const what = value === undefined ? `${describeBody(text, this.options.apiKey)}, not JSON` : 'JSON that is not an object';
+    return {
+      ok: false,
+      error: new TransportError(method, path, `the server answered ${status} with ${what}: ${this.baseUrlHint()}`),
+      retryable: false,
+    };
+  }
+
+  /** One sentence on what to check when a status points at the setup rather than the request. */
+  private hintFor(status: number, text: string): string | null {
+    if (status === 401) return `check the key in ${this.options.apiKeySource ?? 'MODELGATES_API_KEY'}: the API did not accept it`;
+    if (status === 403) return 'the key may not do this: use a management key that covers the workspaces in the file';
+    const apiShaped = typeof (parseJson(text) as { error?: unknown } | undefined)?.error === 'object';
+    if (status === 404 && (!this.basePath.endsWith(API_PATH) || !apiShaped)) return this.baseUrlHint();
+    return null;
+  }
+
+  /** Where the API lives, for answers that suggest the base URL points elsewhere. */
+  private baseUrlHint(): string {
+    if (!this.basePath.endsWith(API_PATH)) return `check MODELGATES_BASE_URL: the API's address ends in ${API_PATH}, e.g. https://modelgates.ai${API_PATH}`;
+    return `check that MODELGATES_BASE_URL (${this.url.origin}${this.basePath}) is the API's address`;
+  }
+
+  /** What went wrong with the connection, in words, and what to check. */
+  private describeFailure(error: unknown, code: string): string {
+    const host = this.url.host;
+    const timeoutSeconds = Math.round(this.requestTimeoutMs / 1000);
+    switch (code) {
+      case 'ECONNREFUSED':
+        return `nothing accepts connections at ${host} (connection refused): check MODELGATES_BASE_URL and that the API is reachable from here`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `the host ${this.url.hostname} was not found (DNS ${code}): check the host name in MODELGATES_BASE_URL and the network`;
+      case 'UND_ERR_CONNECT_TIMEOUT':
+      case 'ETIMEDOUT':
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+        return `no connection to ${host} (${code}): check MODELGATES_BASE_URL, the network, and any proxy or firewall`;
+      case 'UND_ERR_HEADERS_TIMEOUT':
+      case 'UND_ERR_BODY_TIMEOUT':
+        return `${host} sent no answer within ${timeoutSeconds} s (${code})`;
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case 'UND_ERR_SOCKET':
+      case 'UND_ERR_CLOSED':
+        return `${host} closed the connection before answering (${code})`;
+      default:
+        if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
+          return `the TLS certificate of ${host} was not accepted (${code}): check the host name in MODELGATES_BASE_URL; behind a proxy that inspects TLS, NODE_EXTRA_CA_CERTS names its certificate authority`;
+        }
+        return `no answer from ${host}: ${excerpt(`${code} ${(error as Error)?.message ?? String(error)}`, this.options.apiKey)}`;
     }
   }
 
@@ -186,18 +307,53 @@ export class ApiClient {
     return outcome.retryAfterMs !== undefined ? Math.max(outcome.retryAfterMs, 0) : jitter;
   }
 
+  private requestTimeout(): number {
+    if (this.options.deadline === undefined) return this.requestTimeoutMs;
+    return Math.max(1, Math.min(this.requestTimeoutMs, this.options.deadline - Date.now()));
+  }
+
+  private timedOut(method: string, path: string): TransportError {
+    const pending = [...new Set(this.inFlight.values())];
+    const shown = pending.slice(0, 3).join(', ') + (pending.length > 3 ? ` and ${pending.length - 3} more` : '');
+    const waiting = pending.length ? ` with ${pending.length} request${pending.length === 1 ? '' : 's'} unanswered (${shown})` : '';
+    return new TransportError(method, path, `the run reached its time limit (--timeout)${waiting}; nothing further was sent`);
+  }
+
+  private expire(): void {
+    this.expired = true;
+    for (const abort of this.inFlight.keys()) abort.abort();
+  }
+
   private checkDeadline(method: string, path: string): void {
-    if (this.options.deadline !== undefined && Date.now() >= this.options.deadline) {
-      throw new TransportError(method, path, 'the run timed out (--timeout)');
+    if (this.expired || (this.options.deadline !== undefined && Date.now() >= this.options.deadline)) {
+      throw this.timedOut(method, path);
     }
   }
 
   private async sleepWithinDeadline(ms: number, method: string, path: string): Promise<void> {
     if (this.options.deadline !== undefined && Date.now() + ms >= this.options.deadline) {
-      throw new TransportError(method, path, 'the run timed out (--timeout) while waiting to retry');
+      throw new TransportError(method, path, 'the run would reach its time limit (--timeout) while waiting to retry; nothing further was sent');
     }
     await sleep(ms);
   }
+}
+
+/**
+ * The first `maxBytes` of a body; the rest is not downloaded (the connection
+ * is dropped instead), so a huge error page costs no memory or time.
+ */
+async function readStart(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= maxBytes) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 type Attempt = { ok: true; status: number; value: unknown } | Failure;

@@ -6,6 +6,7 @@ import type {
   DefaultWorkspaceListing,
   FirstPage,
   GuardrailInfo,
+  KeyAssignmentInfo,
   OrgMember,
   Provider,
   ScimMappings,
@@ -134,6 +135,15 @@ export class HttpProvider implements Provider {
   async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
     const page = await firstPage<WireAssignment>(this.client, ALL_ASSIGNMENTS);
     return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toAssignment) };
+  }
+
+  async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
+    const path = guardrailId === undefined ? '/guardrails/assignments/keys' : `/guardrails/${seg(guardrailId)}/assignments/keys`;
+    const rows = await paginate<{ key_hash: string; guardrail_id: string }>(this.client, path, {}, {
+      rowsMayDrop: true,
+      stringFields: ['key_hash', 'guardrail_id'],
+    });
+    return rows.map((row) => ({ keyHash: row.key_hash, guardrailId: row.guardrail_id }));
   }
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {

@@ -5,6 +5,7 @@ import type {
   DefaultWorkspaceListing,
   FirstPage,
   GuardrailInfo,
+  KeyAssignmentInfo,
   OrgMember,
   Provider,
   ScimMappings,
@@ -22,6 +23,7 @@ export interface MemoryOrg {
   defaultWorkspaceId?: string | null;
   /** Workspace ids with SCIM group mappings; unset: not an Enterprise organization. */
   scimMappedWorkspaceIds?: string[];
+  keyAssignments?: KeyAssignmentInfo[];
 }
 
 /** Every call a `MemoryProvider` was asked to make, in order. */
@@ -48,6 +50,7 @@ export class MemoryProvider implements Provider {
   private readonly unremovable: Map<string, Set<string>>;
   private readonly defaultWorkspaceId: string | undefined;
   private readonly scimMappedWorkspaceIds: string[] | undefined;
+  private readonly keyAssignments: KeyAssignmentInfo[];
 
   constructor(org: MemoryOrg) {
     this.members = new Map(org.members.map((m) => [m.userId, m]));
@@ -59,6 +62,7 @@ export class MemoryProvider implements Provider {
     this.defaultWorkspaceId =
       org.defaultWorkspaceId === undefined ? org.workspaces.find((w) => w.slug === 'default')?.id : (org.defaultWorkspaceId ?? undefined);
     this.scimMappedWorkspaceIds = org.scimMappedWorkspaceIds;
+    this.keyAssignments = org.keyAssignments ?? [];
   }
 
   /** Live state: sorted members of every non-default workspace and of every guardrail. */
@@ -129,6 +133,10 @@ export class MemoryProvider implements Provider {
     const rows: AssignmentInfo[] = [];
     for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
     return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
+  }
+
+  async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
+    return this.keyAssignments.filter((row) => guardrailId === undefined || row.guardrailId === guardrailId);
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {

@@ -55,6 +55,11 @@ export interface ScimMappings {
   complete: boolean;
 }
 
+export interface KeyAssignmentInfo {
+  keyHash: string;
+  guardrailId: string;
+}
+
 /**
  * The first page of a listing, read to learn what the whole listing costs
  * before deciding to read it. `readAll` returns the whole collection, first
@@ -91,6 +96,13 @@ export interface Provider {
   defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]>;
   /** SCIM group mappings, read in one request; `undefined` when the organization has none to show (403, 404: not Enterprise). */
   scimMappings(): Promise<ScimMappings | undefined>;
+  /**
+   * Key assignments of one guardrail, or of the whole organization without
+   * `guardrailId`. The service drops rows of deleted keys after paging, so
+   * the result may hold fewer rows than the listing announced; it never
+   * holds more.
+   */
+  listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
   removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;

@@ -16,6 +16,13 @@ export type FaultKind = FaultStatus | 'reset';
 /** Probability (0–1) of each fault per request; the sum must not exceed 1. */
 export type FaultRates = Partial<Record<FaultKind, number>>;
 
+/**
+ * What an injected status fault carries: the documented JSON error, or what
+ * a proxy in front of the API may send instead: an HTML page, nothing, a
+ * megabyte of text, or the request's headers echoed back (the key included).
+ */
+export type FaultBody = 'json' | 'html' | 'empty' | 'huge' | 'echo';
+
 export type FaultDecision =
   | { kind: 'none' }
   | { kind: 'status'; status: FaultStatus }
@@ -87,5 +94,24 @@ export class FaultInjector {
     if (hit === undefined) return { kind: 'none' };
     if (hit.kind === 'reset') return { kind: 'reset', when: this.random() < 0.5 ? 'before' : 'after' };
     return { kind: 'status', status: hit.kind };
+  }
+}
+
+const HUGE_BODY_BYTES = 1024 * 1024;
+
+/** The text of a non-JSON fault body; `rawHeaders` as node:http gives them (name, value, name, value…). */
+export function faultBodyText(kind: Exclude<FaultBody, 'json'>, status: number, rawHeaders: string[]): { text: string; contentType: string } {
+  switch (kind) {
+    case 'html':
+      return { text: `<html>\n<head><title>${status} Error</title></head>\n<body>\n<center><h1>${status} Error</h1></center>\n<hr><center>proxy</center>\n</body>\n</html>\n`, contentType: 'text/html' };
+    case 'empty':
+      return { text: '', contentType: 'text/plain' };
+    case 'huge':
+      return { text: `upstream failure ${status}: `.padEnd(HUGE_BODY_BYTES, 'x'), contentType: 'text/plain' };
+    case 'echo': {
+      const lines: string[] = [];
+      for (let index = 0; index + 1 < rawHeaders.length; index += 2) lines.push(`${rawHeaders[index]}: ${rawHeaders[index + 1]}`);
+      return { text: `upstream failure ${status}; request was:\n${lines.join('\n')}\n`, contentType: 'text/plain' };
+    }
   }
 }

@@ -46,3 +46,11 @@ function parseInteger(query: URLSearchParams, name: string, fallback: number): n
 export function paginate<T>(sorted: readonly T[], page: PageRequest, toJson: (record: T) => unknown): PageAnswer {
   return { data: sorted.slice(page.offset, page.offset + page.limit).map(toJson), total_count: sorted.length };
 }
+
+/**
+ * Drops the rows whose position in the whole listing is a multiple of
+ * `every`, after paging: the page comes back short, `total_count` unchanged.
+ */
+export function dropRows(answer: PageAnswer, page: PageRequest, every: number): PageAnswer {
+  return { ...answer, data: answer.data.filter((_, index) => (page.offset + index + 1) % every !== 0) };
+}

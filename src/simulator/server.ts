@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SimulatorError, errorBody } from './errors.js';
 import { exampleState } from './example-org.js';
-import { FaultInjector } from './faults.js';
-import type { FaultDecision, FaultRates } from './faults.js';
+import { FaultInjector, faultBodyText } from './faults.js';
+import type { FaultBody, FaultDecision, FaultRates } from './faults.js';
+import { dropRows, parsePage, type PageAnswer } from './pagination.js';
 import { matchRoute, readBatch } from './routes.js';
 import type { Route } from './routes.js';
 import type { SimulatorState } from './state.js';
@@ -26,6 +27,7 @@ export const API_PREFIX = '/api/v1';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const DEFAULT_FAULT_SEED = 1;
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
+const KEY_ASSIGNMENT_LISTINGS = new Set(['GET /guardrails/{id}/assignments/keys', 'GET /guardrails/assignments/keys']);
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -49,6 +51,14 @@ export interface SimulatorOptions {
   skipRemovalOf?: string[];
   /** `Retry-After` of injected 429 answers (also sent as `retry-after-ms`). Default 1. */
   retryAfterSeconds?: number;
+  /** The body of injected status faults: the documented JSON error (the default) or one of a proxy's answers. */
+  faultBody?: FaultBody;
+  /**
+   * Key-assignment listings drop every Nth row of the whole listing after
+   * paging, as the service drops the rows of deleted keys: pages come back
+   * short before the end, and `total_count` still counts the dropped rows.
+   */
+  dropKeyAssignmentRowEvery?: number;
 }
 
 export interface RunningSimulator {
@@ -66,6 +76,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of `body` as JSON, with this content type. */
+  raw?: { text: string; contentType: string };
 }
 
 /** Starts the simulator; resolves once it listens. */
@@ -78,6 +90,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (!(retryAfterSeconds >= 0)) throw new Error(`retryAfterSeconds must be 0 or more, got ${retryAfterSeconds}`);
   if (options.maxBatch !== undefined && !(Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) {
     throw new Error(`maxBatch must be a positive integer, got ${options.maxBatch}`);
+  }
+  const dropEvery = options.dropKeyAssignmentRowEvery;
+  if (dropEvery !== undefined && !(Number.isInteger(dropEvery) && dropEvery >= 2)) {
+    throw new Error(`dropKeyAssignmentRowEvery must be an integer of 2 or more, got ${dropEvery}`);
   }
   const store = new SimulatorStore(options.state ?? exampleState(), { refusal: options.refusal, skipRemovalOf: options.skipRemovalOf });
   const stats = new SimulatorStats();
@@ -100,6 +116,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const matched = underPrefix ? matchRoute(method, url.pathname.slice(API_PREFIX.length)) : undefined;
 
     stats.requests += 1;
+    const userAgent = request.headers['user-agent'] ?? '';
+    stats.userAgents[userAgent] = (stats.userAgents[userAgent] ?? 0) + 1;
     const seq = stats.requests;
     const routeKey = matched?.route.key ?? 'unmatched';
     stats.byRoute[routeKey] = (stats.byRoute[routeKey] ?? 0) + 1;
@@ -129,7 +147,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (fault.kind === 'status') {
       const headers: Record<string, string> =
         fault.status === 429 ? { 'retry-after': String(retryAfterSeconds), 'retry-after-ms': String(retryAfterSeconds * 1000) } : {};
-      send(response, { status: fault.status, body: errorBody(fault.status, faultMessage(fault.status)), headers });
+      const raw = options.faultBody && options.faultBody !== 'json' ? faultBodyText(options.faultBody, fault.status, request.rawHeaders) : undefined;
+      send(response, { status: fault.status, body: errorBody(fault.status, faultMessage(fault.status)), headers, raw });
       return;
     }
     if (fault.kind === 'reset' && fault.when === 'before') {
@@ -184,7 +203,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         batch,
         recordViolation: (message) => stats.violations.push(message),
       });
-      return { status: 200, body: result };
+      const dropsRows = dropEvery !== undefined && KEY_ASSIGNMENT_LISTINGS.has(route.key);
+      return { status: 200, body: dropsRows ? dropRows(result as PageAnswer, parsePage(url.searchParams), dropEvery) : result };
     } catch (error) {
       if (error instanceof SimulatorError) {
         return { status: error.status, body: errorBody(error.status, error.message, error.userId, error.metadata) };
@@ -252,9 +272,9 @@ function describeBatch(entry: WriteLogEntry, route: Route, body: unknown): void 
 }
 
 function send(response: ServerResponse, answer: Answer): void {
-  const text = JSON.stringify(answer.body);
+  const text = answer.raw?.text ?? JSON.stringify(answer.body);
   response.writeHead(answer.status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': answer.raw?.contentType ?? 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     ...answer.headers,
   });

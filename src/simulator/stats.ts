@@ -32,6 +32,8 @@ export class SimulatorStats {
   maxInFlight = 0;
   faultsInjected = 0;
   faultsByKind: Record<string, number> = {};
+  /** Requests per `User-Agent` header; `''` for requests without one. */
+  userAgents: Record<string, number> = {};
   /** Call sequences a correct client never produces, in words. */
   violations: string[] = [];
   log: WriteLogEntry[] = [];
@@ -44,6 +46,7 @@ export class SimulatorStats {
     this.maxInFlight = this.inFlight;
     this.faultsInjected = 0;
     this.faultsByKind = {};
+    this.userAgents = {};
     this.violations = [];
     this.log = [];
   }
