@@ -58,8 +58,14 @@ export function redactingIo(io: Io, secret: string | undefined): Io {
   return { ...io, stdout: (text) => io.stdout(mask(text)), stderr: (text) => io.stderr(mask(text)) };
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set. */
+/**
+ * Colour as Node decides it for its own output: FORCE_COLOR, when set, wins
+ * (`''`, `1`, `2`, `3` or `true` colour; anything else does not); otherwise
+ * none with NO_COLOR, none on a dumb terminal, and colour only on a terminal.
+ */
 export function paintFor(io: Io, stream: 'stdout' | 'stderr'): Paint {
-  const tty = stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY;
-  return tty && !io.env.NO_COLOR ? colourPaint : plainPaint;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force) ? colourPaint : plainPaint;
+  if (io.env.NO_COLOR || io.env.TERM === 'dumb') return plainPaint;
+  return (stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY) ? colourPaint : plainPaint;
 }
