@@ -35,11 +35,16 @@ describe('JSON errors', () => {
   });
 
   it('a command-line error, even one about the options themselves', async () => {
-    const run = await runGatesync(['plan', '--format', 'json', '-o', 'plan.json']);
+    const run = await runGatesync(['plan', '--format', 'json', '-o', 'plan.json', '--yes']);
     expect(run.code).toBe(1);
-    const { error } = JSON.parse(run.stdout);
-    expect(error).toEqual({ kind: 'usage', message: expect.stringContaining('plan does not take -o'), diagnostics: [] });
-    expect(run.stderr).toContain('gatesync: plan does not take -o');
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: {
+        kind: 'usage',
+        message: 'plan does not take these options:\n  -o: it belongs to export and schema; did you mean --out?\n  --yes: it belongs to apply',
+        diagnostics: [],
+      },
+    });
+    expect(run.stderr).toContain('gatesync: plan does not take these options:\n  -o: it belongs to export and schema');
   });
 
   it('no key, and a key the API refuses; never the key itself', async () => {

@@ -26,17 +26,23 @@ async function org(): Promise<RunningSimulator> {
 const config = (ws1: number[], ws2: number[]) =>
   `version: 1\nworkspaces:\n  ws-001:\n    members: [${ws1.map(email).join(', ')}]\n  ws-002:\n    members: [${ws2.map(email).join(', ')}]\n`;
 
+/** The organization, a file managing it, and that file's plan saved as plan.json (`plan` exiting `code`). */
+async function savedPlan(ws1: number[], ws2: number[], planArgs: string[] = [], code = 0) {
+  const sim = await org();
+  const cwd = workdir({ 'gatesync.yaml': config(ws1, ws2) });
+  const env = simulatorEnv(sim);
+  expect((await runGatesync(['plan', ...planArgs, '--out', 'plan.json'], { cwd, env })).code).toBe(code);
+  sim.stats.reset();
+  return { sim, cwd, env };
+}
+
 type Json = Record<string, any>;
 const readPlan = (cwd: string): Json => JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8'));
 const writePlan = (cwd: string, file: Json) => writeFileSync(join(cwd, 'plan.json'), JSON.stringify(file, null, 2));
 
 describe('apply PLAN.json --workspace', () => {
   it('refuses a workspace other than the plan covers, before reading anything, and says how to apply it alone', async () => {
-    const sim = await org();
-    const cwd = workdir({ 'gatesync.yaml': config(range(1, 22), range(1, 22)) });
-    const env = simulatorEnv(sim);
-    expect((await runGatesync(['plan', '--out', 'plan.json'], { cwd, env })).code).toBe(0);
-    sim.stats.reset();
+    const { sim, cwd, env } = await savedPlan(range(1, 22), range(1, 22));
 
     const run = await runGatesync(['apply', 'plan.json', '--workspace', 'ws-002', '--yes'], { cwd, env });
     expect(run.code).toBe(1);
@@ -49,10 +55,7 @@ describe('apply PLAN.json --workspace', () => {
   });
 
   it('applies a plan made for that workspace, and nothing of the others', async () => {
-    const sim = await org();
-    const cwd = workdir({ 'gatesync.yaml': config(range(1, 22), range(1, 22)) });
-    const env = simulatorEnv(sim);
-    expect((await runGatesync(['plan', '--workspace', 'ws-002', '--out', 'plan.json'], { cwd, env })).code).toBe(0);
+    const { sim, cwd, env } = await savedPlan(range(1, 22), range(1, 22), ['--workspace', 'ws-002']);
     const run = await runGatesync(['apply', 'plan.json', '--workspace', 'ws-002', '--yes'], { cwd, env });
     expect(run.code).toBe(0);
     expect(sim.store.isWorkspaceMember('ws-002', uid(22))).toBe(true);
@@ -65,11 +68,7 @@ describe('apply PLAN.json --workspace', () => {
 
 describe('a hand-edited plan', () => {
   it('with raised limits: apply takes the limits from the configuration and writes nothing', async () => {
-    const sim = await org();
-    const cwd = workdir({ 'gatesync.yaml': config(range(11, 20), range(1, 20)) });
-    const env = simulatorEnv(sim);
-    const planned = await runGatesync(['plan', '--out', 'plan.json'], { cwd, env });
-    expect(planned.code).toBe(3);
+    const { sim, cwd, env } = await savedPlan(range(11, 20), range(1, 20), [], 3);
 
     const unedited = await runGatesync(['apply', 'plan.json', '--yes'], { cwd, env });
     expect(unedited.code).toBe(3);
@@ -89,10 +88,7 @@ describe('a hand-edited plan', () => {
   });
 
   it('with the summary set to zero: refused, not "No changes"', async () => {
-    const sim = await org();
-    const cwd = workdir({ 'gatesync.yaml': config(range(1, 22), range(1, 20)) });
-    const env = simulatorEnv(sim);
-    expect((await runGatesync(['plan', '--out', 'plan.json'], { cwd, env })).code).toBe(0);
+    const { sim, cwd, env } = await savedPlan(range(1, 22), range(1, 20));
     const file = readPlan(cwd);
     file.summary = { add: 0, remove: 0, assign: 0, unassign: 0, move: 0, workspaces: 0, total: 0 };
     writePlan(cwd, file);
@@ -105,10 +101,7 @@ describe('a hand-edited plan', () => {
   });
 
   it('that is not a plan is refused offline, naming the file and each JSON path', async () => {
-    const sim = await org();
-    const cwd = workdir({ 'gatesync.yaml': config(range(1, 21), range(1, 20)) });
-    const env = simulatorEnv(sim);
-    expect((await runGatesync(['plan', '--out', 'plan.json'], { cwd, env })).code).toBe(0);
+    const { sim, cwd, env } = await savedPlan(range(1, 21), range(1, 20));
     const file = readPlan(cwd);
     file.changes[0].kind = 'delete-everyone';
     file.summary.total = '1';

@@ -152,7 +152,12 @@ export function parseCliArgs(argv: string[]): Args {
   }
   const helpHint = `run \`gatesync ${command} --help\` for its options`;
   const foreign = options.filter((o) => !takes(command, o.name));
-  if (foreign.length) throw new UsageError(foreign.map((o) => foreignOption(command, o)).join('\ngatesync: '), false, helpHint);
+  const [first] = foreign;
+  if (first && foreign.length === 1) throw new UsageError(`${command} does not take ${first.rawName}: ${whyForeign(command, first)}`, false, helpHint);
+  if (first) {
+    const lines = foreign.map((o) => `\n  ${o.rawName}: ${whyForeign(command, o)}`);
+    throw new UsageError(`${command} does not take these options:${lines.join('')}`, false, helpHint);
+  }
 
   let parsed;
   try {
@@ -224,8 +229,8 @@ function parseOptions(names: OptionName[]): NonNullable<ParseArgsConfig['options
   );
 }
 
-/** `plan does not take -o: it belongs to export; did you mean --out?` */
-function foreignOption(command: Command, option: Scan['options'][number]): string {
+/** `it belongs to export; did you mean --out?`, or `no such option; did you mean --format?` */
+function whyForeign(command: Command, option: Scan['options'][number]): string {
   const spec: OptionSpec | undefined = OPTIONS[option.name as OptionName];
   const own = optionsOf(command).filter((name) => name !== 'help' && name !== 'version');
   // A long name that is a prefix of an own option (or the reverse) is the likelier intent: `--output` for `--out`.
@@ -233,9 +238,9 @@ function foreignOption(command: Command, option: Scan['options'][number]): strin
     suggest(option.name, own) ??
     (spec || option.rawName.startsWith('--') ? own.find((name) => name.startsWith(option.name) || option.name.startsWith(name)) : undefined);
   const didYouMean = near ? `; did you mean --${near}?` : '';
-  if (!spec) return `unknown option ${option.rawName}${didYouMean}`;
+  if (!spec) return `no such option${didYouMean}`;
   const owners = spec.commands.length > 1 ? `${spec.commands.slice(0, -1).join(', ')} and ${spec.commands.at(-1)}` : spec.commands[0];
-  return `${command} does not take ${option.rawName}: it belongs to ${owners}${didYouMean}`;
+  return `it belongs to ${owners}${didYouMean}`;
 }
 
 function integer(value: string | undefined, flag: string, fallback: number, min: number): number {

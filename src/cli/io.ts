@@ -3,6 +3,7 @@
  * which masks the management key, so no output can carry it.
  */
 import { appendFile, writeFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from './errors.js';
 import { colourPaint, plainPaint, type Paint } from './render-text.js';
@@ -49,6 +50,13 @@ export async function writeUserFile(path: string, text: string, what: string, ap
   } catch (error) {
     throw new UsageError(`cannot write ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/** Writes `text` to the file `--output` names (saying so on stderr), or to stdout without one. */
+export async function writeOutput(io: Io, output: string | undefined, text: string): Promise<void> {
+  if (output === undefined) return io.stdout(text);
+  await writeUserFile(resolvePath(io.cwd, output), text, '--output');
+  io.stderr(`wrote ${output}\n`);
 }
 
 /** Wraps an Io so that every occurrence of the secret is replaced before it is written. */
