@@ -26,6 +26,17 @@ async function halfRemoved(): Promise<{ sim: RunningSimulator; cwd: string; env:
 }
 
 describe('a refused plan (exit 3)', () => {
+  it('text ends with the verdict, and stderr names each limit', async () => {
+    const { sim, cwd, env } = await halfRemoved();
+    for (const command of [['plan'], ['apply', '--yes']]) {
+      const run = await runGatesync(command, { cwd, env });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/Plan: 10 to remove, in 1 workspace\.\nRefused as unsafe: the plan passes 1 safety limit; nothing will be applied\.\n$/);
+      expect(run.stderr).toContain(`refusing an unsafe plan:\n  - ${REASON}\n`);
+    }
+    expect(sim.stats.writes).toBe(0);
+  });
+
   it('markdown says so in its title and in an alert naming the resource, count and limit', async () => {
     const { cwd, env } = await halfRemoved();
     const run = await runGatesync(['plan', '--format', 'markdown'], { cwd, env: { ...env, GITHUB_STEP_SUMMARY: join(cwd, 'summary.md') } });
@@ -66,6 +77,7 @@ describe('--allow-destructive', () => {
 
     const text = await runGatesync(['plan', '--allow-destructive'], { cwd, env });
     expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Plan: 10 to remove, in 1 workspace\.\nSafety limits overridden by --allow-destructive: the plan passes 1 safety limit\.\n$/);
     expect(text.stderr).toBe(warning);
   });
 

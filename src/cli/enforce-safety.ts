@@ -1,4 +1,5 @@
 import { listViolations, UnsafePlanError, type SafetyCheck } from '../plan/safety.js';
+import { limitsCount } from './group-plan.js';
 import type { Io } from './io.js';
 
 /**
@@ -11,9 +12,4 @@ export function enforceSafety(check: SafetyCheck, io: Io): void {
   if (check.result === 'overridden') {
     io.stderr(`gatesync: warning: --allow-destructive overrides ${limitsCount(check)}:\n${listViolations(check.violations)}`);
   }
-}
-
-/** `1 safety limit`, `3 safety limits`. */
-export function limitsCount(check: SafetyCheck): string {
-  return `${check.violations.length} safety limit${check.violations.length === 1 ? '' : 's'}`;
 }

@@ -7,10 +7,9 @@
  * changes, refused or overridden, so a pull-request comment cannot pass for
  * a normal plan.
  */
-import type { SafetyCheck } from '../plan/safety.js';
+import { PASSED, type SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
-import { limitsCount } from './enforce-safety.js';
-import { describeChange, describeKept, groupPlan, summaryLine } from './group-plan.js';
+import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
 
 export const MARKDOWN_LIMIT = 60_000;
 export const COLLAPSE_OVER = 50;
@@ -18,8 +17,6 @@ export const COLLAPSE_OVER = 50;
 const RESERVE = 600;
 
 const DIFF_SIGN = { '+': '+', '-': '-', '~': '!' } as const;
-
-const PASSED: SafetyCheck = { result: 'passed', violations: [] };
 
 export function renderMarkdown(plan: Plan, check: SafetyCheck = PASSED, limit = MARKDOWN_LIMIT): string {
   const sections = groupPlan(plan);

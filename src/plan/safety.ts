@@ -29,6 +29,9 @@ export interface SafetyCheck {
   violations: SafetyViolation[];
 }
 
+/** The verdict on a plan within every limit. */
+export const PASSED: SafetyCheck = { result: 'passed', violations: [] };
+
 export class UnsafePlanError extends Error {
   override readonly name = 'UnsafePlanError';
 

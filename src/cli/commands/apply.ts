@@ -30,7 +30,7 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
       plan = (await buildPlan(config, provider, args, io)).plan;
       check = checkSafety(plan, config.safety, args.allowDestructive);
     }
-    io.stdout(renderText(plan, paintFor(io, 'stdout')));
+    io.stdout(renderText(plan, paintFor(io, 'stdout'), check));
     enforceSafety(check, io);
     if (plan.summary.total === 0) return EXIT.ok;
     if (!args.yes) {

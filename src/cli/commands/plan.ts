@@ -38,5 +38,5 @@ export async function planCommand(args: Args, io: Io): Promise<number> {
 function renderPlan(plan: Plan, file: PlanFile, check: SafetyCheck, format: Args['format'], io: Io): string {
   if (format === 'json') return renderJson(file);
   if (format === 'markdown') return renderMarkdown(plan, check);
-  return renderText(plan, paintFor(io, 'stdout'));
+  return renderText(plan, paintFor(io, 'stdout'), check);
 }
