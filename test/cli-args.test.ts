@@ -48,6 +48,17 @@ describe('options of other commands', () => {
     expect((await runGatesync(['apply', 'a.json', 'b.json', '--yes'])).stderr).toContain('apply takes at most [PLAN.json]; unexpected "b.json"');
   });
 
+  it('never echoes the key, even pasted where an operand or an option value goes', async () => {
+    const key = 'sk-mg-v1-0123456789abcdef';
+    const env = { MODELGATES_API_KEY: key };
+    for (const argv of [['plan', key], ['plan', '--format', 'json', key], ['plan', '--format', key]]) {
+      const run = await runGatesync(argv, { env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('[REDACTED]');
+      expect(run.stdout + run.stderr).not.toContain(key);
+    }
+  });
+
   it('still accepts each command with its own options', () => {
     expect(parseCliArgs(['plan', '--format', 'json', '--out', 'p.json', '--detailed-exitcode', '--workspace', 'a', '--workspace', 'b'])).toMatchObject({
       command: 'plan',

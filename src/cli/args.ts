@@ -104,7 +104,7 @@ export interface Args {
 }
 
 /** What the command line asks for before any command runs. */
-export type Request = { kind: 'help'; command?: Command } | { kind: 'version' } | { kind: 'run' };
+export type Invocation = { kind: 'help'; command?: Command } | { kind: 'version' } | { kind: 'run' };
 
 interface Scan {
   /** The first operand, which names the command. */
@@ -129,7 +129,7 @@ function scan(argv: string[]): Scan {
 }
 
 /** `--help`, `-h` and `help [COMMAND]` ask for help; `--version` for the version; anything else runs a command. */
-export function requestOf(argv: string[]): Request {
+export function invocationOf(argv: string[]): Invocation {
   const { word, operands, options } = scan(argv);
   if (options.some((o) => o.name === 'version')) return { kind: 'version' };
   if (word === 'help') return { kind: 'help', command: asCommand(operands[1]) };

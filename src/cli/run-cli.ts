@@ -7,7 +7,7 @@ import { formatDiagnostic } from '../config/format-diagnostic.js';
 import type { Diagnostic } from '../config/types.js';
 import { UnsafePlanError } from '../plan/safety.js';
 import { ApiError, TransportError } from '../providers/api-error.js';
-import { parseCliArgs, requestedFormat, requestOf, type Args } from './args.js';
+import { parseCliArgs, requestedFormat, invocationOf, type Args } from './args.js';
 import { applyCommand } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
@@ -34,13 +34,13 @@ const COMMAND_RUNNERS: Record<Args['command'], (args: Args, io: Io) => Promise<n
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   // Masked from the start: a key pasted onto the command line is echoed by the error about it.
   let io = redactingIo(rawIo, rawIo.env.MODELGATES_API_KEY?.trim());
-  const request = requestOf(argv);
-  if (request.kind === 'version') {
+  const invocation = invocationOf(argv);
+  if (invocation.kind === 'version') {
     rawIo.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  if (request.kind === 'help') {
-    rawIo.stdout(request.command ? commandHelp(request.command) : overview());
+  if (invocation.kind === 'help') {
+    rawIo.stdout(invocation.command ? commandHelp(invocation.command) : overview());
     return EXIT.ok;
   }
   try {
