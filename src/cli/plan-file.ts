@@ -19,7 +19,10 @@ export interface PlanFile {
   workspaces: string[];
   /** File-wide safety limits, checked again when the saved plan is applied. */
   safety: SafetyLimits;
-  /** The verdict when the plan was made: refused (exit 3) or overridden, with every limit passed. */
+  /**
+   * The verdict when the plan was made, with every limit passed. Informative:
+   * apply gives its own. Absent from plans saved by versions without it.
+   */
   safety_check?: SafetyCheck;
   summary: Plan['summary'];
   changes: Plan['changes'];
