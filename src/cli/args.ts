@@ -26,7 +26,7 @@ export const COMMAND_SPECS: Record<Command, CommandSpec> = {
   plan: { summary: 'show what apply would change', operands: '', maxOperands: 0 },
   apply: { summary: 'make the organization match the file, or apply a saved plan', operands: '[PLAN.json]', maxOperands: 1 },
   export: { summary: 'write a file that matches the live organization', operands: '', maxOperands: 0 },
-  schema: { summary: "write the file's JSON Schema", operands: '', maxOperands: 0 },
+  schema: { summary: "write the configuration file's JSON Schema", operands: '', maxOperands: 0 },
   simulator: { summary: 'serve the API simulator on loopback until stopped', operands: '', maxOperands: 0 },
   demo: { summary: 'plan, apply and plan again on the built-in simulator', operands: '', maxOperands: 0 },
 };
