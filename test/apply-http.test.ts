@@ -49,7 +49,7 @@ describe('plan → apply → plan', () => {
     const env = simulatorEnv(sim);
 
     const first = await runGatesync(['plan', '--detailed-exitcode', '--allow-destructive'], { cwd, env });
-    expect(first.stderr).toBe('');
+    expect(first.stderr).toMatch(/^gatesync: warning: --allow-destructive overrides 1 safety limit:\n  - guardrail Guardrail 1 \(workspace ws-001\): unassigns 107 of 150 members[^\n]*\n$/);
     expect(first.code).toBe(2);
     expect(first.stdout).toMatch(/Plan: 68 to add, 45 to remove, 424 to assign, 107 to unassign, in 2 workspaces\./);
 

@@ -84,7 +84,7 @@ describe('assertSafe across workspaces', () => {
 
   it('applies a workspace max_removals to the default workspace too', () => {
     expect(safetyViolations(twoWorkspaces(), DEFAULT_SAFETY)).toEqual([
-      { resource: 'workspace default', message: '2 removals and unassigns; the limit is max_removals 1' },
+      { resource: 'workspace default', rule: 'max_removals', count: 2, limit: 1, message: '2 removals and unassigns; the limit is max_removals 1' },
     ]);
   });
 

@@ -5,13 +5,17 @@
  */
 import type { Diagnostic } from '../config/types.js';
 
-/** A command line or environment the CLI cannot work with; `showUsage` for a malformed command line. */
+/**
+ * A command line or environment the CLI cannot work with; `showUsage` when
+ * the command itself is missing or unknown, `hint` for the way out.
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 
   constructor(
     message: string,
     readonly showUsage = false,
+    readonly hint?: string,
   ) {
     super(message);
   }

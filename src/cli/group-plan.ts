@@ -3,6 +3,7 @@
  * workspace's membership first, then each guardrail by name.
  */
 import { compareText } from '../plan/order-changes.js';
+import type { SafetyCheck } from '../plan/safety.js';
 import type { Change, Kept, Plan } from '../plan/types.js';
 
 export interface ResourceSection {
@@ -90,3 +91,7 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${parts.join(', ')}, in ${summary.workspaces} workspace${summary.workspaces === 1 ? '' : 's'}.`;
 }
 
+/** `1 safety limit`, `3 safety limits`: how many limits a plan passes. */
+export function limitsCount(check: SafetyCheck): string {
+  return `${check.violations.length} safety limit${check.violations.length === 1 ? '' : 's'}`;
+}

@@ -3,6 +3,7 @@
  * which masks the management key, so no output can carry it.
  */
 import { appendFile, writeFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { redactKey } from '../providers/redact.js';
 import { UsageError } from './errors.js';
@@ -52,6 +53,13 @@ export async function writeUserFile(path: string, text: string, what: string, ap
   }
 }
 
+/** Writes `text` to the file `--output` names (saying so on stderr), or to stdout without one. */
+export async function writeOutput(io: Io, output: string | undefined, text: string): Promise<void> {
+  if (output === undefined) return io.stdout(text);
+  await writeUserFile(resolvePath(io.cwd, output), text, '--output');
+  io.stderr(`wrote ${output}\n`);
+}
+
 /** Wraps an Io so that the secret, and any fragment of it, is replaced before it is written. */
 export function redactingIo(io: Io, secret: string | undefined): Io {
   if (!secret) return io;
@@ -59,8 +67,14 @@ export function redactingIo(io: Io, secret: string | undefined): Io {
   return { ...io, stdout: (text) => io.stdout(mask(text)), stderr: (text) => io.stderr(mask(text)) };
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set. */
+/**
+ * Colour as Node decides it for its own output: FORCE_COLOR, when set, wins
+ * (`''`, `1`, `2`, `3` or `true` colour; anything else does not); otherwise
+ * none with NO_COLOR, none on a dumb terminal, and colour only on a terminal.
+ */
 export function paintFor(io: Io, stream: 'stdout' | 'stderr'): Paint {
-  const tty = stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY;
-  return tty && !io.env.NO_COLOR ? colourPaint : plainPaint;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force) ? colourPaint : plainPaint;
+  if (io.env.NO_COLOR || io.env.TERM === 'dumb') return plainPaint;
+  return (stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY) ? colourPaint : plainPaint;
 }

@@ -2,10 +2,14 @@
  * The markdown plan, sized for one pull-request comment: a summary table,
  * then each resource's changes in a ```diff block (GitHub colours `+`, `-`
  * and `!`). Resources with many changes fold into <details>; past the size
- * limit the rest is cut, with a note saying how much was left out.
+ * limit the rest is cut, with a note saying how much was left out. A plan
+ * over the safety limits says so in its title and in an alert before the
+ * changes, refused or overridden, so a pull-request comment cannot pass for
+ * a normal plan.
  */
+import { PASSED, type SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
-import { describeChange, describeKept, groupPlan, summaryLine } from './group-plan.js';
+import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
 
 export const MARKDOWN_LIMIT = 60_000;
 export const COLLAPSE_OVER = 50;
@@ -14,9 +18,9 @@ const RESERVE = 600;
 
 const DIFF_SIGN = { '+': '+', '-': '-', '~': '!' } as const;
 
-export function renderMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
+export function renderMarkdown(plan: Plan, check: SafetyCheck = PASSED, limit = MARKDOWN_LIMIT): string {
   const sections = groupPlan(plan);
-  const head: string[] = ['### gatesync plan', '', `**${summaryLine(plan)}**`, ''];
+  const head: string[] = [...title(check), '', `**${summaryLine(plan)}**`, '', ...safetyAlert(check)];
   for (const warning of plan.warnings) head.push(`> **Warning:** ${warning}`, '');
   if (plan.summary.total > 0 || plan.kept.length > 0) {
     head.push('| workspace | add | remove | assign | unassign | move | kept |', '|---|--:|--:|--:|--:|--:|--:|');
@@ -72,6 +76,24 @@ export function renderMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
     );
   }
   return out.text();
+}
+
+function title(check: SafetyCheck): string[] {
+  if (check.result === 'refused') return ['### gatesync plan: refused as unsafe'];
+  if (check.result === 'overridden') return ['### gatesync plan: safety limits overridden'];
+  return ['### gatesync plan'];
+}
+
+/** A GitHub alert naming each resource over a limit, with its count and the limit. */
+function safetyAlert(check: SafetyCheck): string[] {
+  if (check.result === 'passed') return [];
+  const lead =
+    check.result === 'refused'
+      ? ['> [!CAUTION]', `> **Refused as unsafe** (exit 3): the plan passes ${limitsCount(check)}, so apply will write nothing.`]
+      : ['> [!WARNING]', `> **Safety limits overridden** by \`--allow-destructive\`: the plan passes ${limitsCount(check)}.`];
+  const closing =
+    check.result === 'refused' ? ['>', '> If these removals are intended, run again with `--allow-destructive`.'] : [];
+  return [...lead, '>', ...check.violations.map((v) => `> - ${v.resource}: ${v.message}`), ...closing, ''];
 }
 
 /** Collects lines up to a character budget; `force` writes past it (for closing fences and notes). */

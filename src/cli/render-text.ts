@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
+import { PASSED, type SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
-import { describeChange, describeKept, groupPlan, summaryLine } from './group-plan.js';
+import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
 
 export type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
@@ -10,8 +11,12 @@ export const colourPaint: Paint = (style, text) => styleText(style, text, { vali
 
 const SIGN_STYLE = { '+': 'green', '-': 'red', '~': 'yellow' } as const;
 
-/** The human plan: grouped by workspace and guardrail, one line per member, a summary line last. */
-export function renderText(plan: Plan, paint: Paint = plainPaint): string {
+/**
+ * The human plan: grouped by workspace and guardrail, one line per member,
+ * a summary line, and a verdict line when the plan passes a safety limit
+ * (stderr names each limit).
+ */
+export function renderText(plan: Plan, paint: Paint = plainPaint, check: SafetyCheck = PASSED): string {
   const lines: string[] = [];
   for (const workspace of groupPlan(plan)) {
     lines.push(paint('bold', `workspace ${workspace.workspaceSlug}`));
@@ -27,5 +32,7 @@ export function renderText(plan: Plan, paint: Paint = plainPaint): string {
   }
   for (const warning of plan.warnings) lines.push(paint('yellow', `warning: ${warning}`));
   lines.push(paint('bold', summaryLine(plan)));
+  if (check.result === 'refused') lines.push(paint('red', `Refused as unsafe: the plan passes ${limitsCount(check)}; nothing will be applied.`));
+  if (check.result === 'overridden') lines.push(paint('yellow', `Safety limits overridden by --allow-destructive: the plan passes ${limitsCount(check)}.`));
   return lines.join('\n') + '\n';
 }

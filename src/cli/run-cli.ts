@@ -4,17 +4,21 @@
  * trace, never the key.
  */
 import { formatDiagnostic } from '../config/format-diagnostic.js';
+import type { Diagnostic } from '../config/types.js';
 import { UnsafePlanError } from '../plan/safety.js';
 import { ApiError, TransportError } from '../providers/api-error.js';
-import { parseCliArgs, USAGE, type Args } from './args.js';
+import { parseCliArgs, requestedFormat, invocationOf, type Args } from './args.js';
 import { applyCommand } from './commands/apply.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { planCommand } from './commands/plan.js';
+import { schemaCommand } from './commands/schema.js';
 import { simulatorCommand } from './commands/simulator.js';
 import { validateCommand } from './commands/validate.js';
 import { ConfigError, EXIT, StalePlanError, UsageError } from './errors.js';
+import { commandHelp, overview } from './help.js';
 import { redactingIo, type Io } from './io.js';
+import { packageVersion } from './package-root.js';
 import { readApiKey } from './pipeline.js';
 
 const COMMAND_RUNNERS: Record<Args['command'], (args: Args, io: Io) => Promise<number>> = {
@@ -22,54 +26,80 @@ const COMMAND_RUNNERS: Record<Args['command'], (args: Args, io: Io) => Promise<n
   plan: planCommand,
   apply: applyCommand,
   export: exportCommand,
+  schema: schemaCommand,
   simulator: simulatorCommand,
   demo: demoCommand,
 };
 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
-  let io = rawIo;
-  if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
-    rawIo.stdout(USAGE);
+  // Masked from the start: a key pasted onto the command line is echoed by the error about it.
+  let io = redactingIo(rawIo, rawIo.env.MODELGATES_API_KEY?.trim());
+  const invocation = invocationOf(argv);
+  if (invocation.kind === 'version') {
+    rawIo.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (invocation.kind === 'help') {
+    rawIo.stdout(invocation.command ? commandHelp(invocation.command) : overview());
     return EXIT.ok;
   }
   try {
     const args = parseCliArgs(argv);
     args.managementKey = await readApiKey(args, rawIo).catch(() => undefined);
-    io = redactingIo(rawIo, args.managementKey);
+    io = redactingIo(io, args.managementKey);
     return await COMMAND_RUNNERS[args.command](args, io);
   } catch (error) {
-    return reportError(error, io);
+    const failure = describeFailure(error);
+    io.stderr(failure.text);
+    // A refused plan is on stdout already, marked refused: a second JSON document there would break a parser.
+    if (requestedFormat(argv) === 'json' && !(error instanceof UnsafePlanError)) io.stdout(renderJsonError(failure));
+    return failure.exit;
   }
 }
 
-function reportError(error: unknown, io: Io): number {
+type FailureKind = 'usage' | 'config' | 'unsafe' | 'stale-plan' | 'api' | 'transport' | 'internal';
+
+interface Failure {
+  kind: FailureKind;
+  exit: number;
+  /** One line, as a script would show it. */
+  message: string;
+  diagnostics: Diagnostic[];
+  /** What a person reads on stderr. */
+  text: string;
+}
+
+function describeFailure(error: unknown): Failure {
+  const failure = (kind: FailureKind, message: string, text = `gatesync: ${message}\n`, exit: number = EXIT.error): Failure => ({
+    kind,
+    exit,
+    message,
+    diagnostics: [],
+    text,
+  });
   if (error instanceof UsageError) {
-    if (!error.message) io.stderr(USAGE);
-    else io.stderr(`gatesync: ${error.message}\n${error.showUsage ? `\n${USAGE}` : ''}`);
-    return EXIT.error;
+    if (!error.message) return failure('usage', 'no command given', overview());
+    const hint = error.hint ? `  hint: ${error.hint}\n` : '';
+    return failure('usage', error.message, `gatesync: ${error.message}\n${hint}${error.showUsage ? `\n${overview()}` : ''}`);
   }
   if (error instanceof ConfigError) {
-    for (const diagnostic of error.diagnostics) io.stderr(formatDiagnostic(diagnostic) + '\n');
-    io.stderr(`gatesync: ${error.message}; nothing was changed.\n`);
-    return EXIT.error;
+    const message = `${error.message}; nothing was changed`;
+    const located = error.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic) + '\n').join('');
+    return { ...failure('config', message, `${located}gatesync: ${message}.\n`), diagnostics: error.diagnostics };
   }
-  if (error instanceof UnsafePlanError) {
-    io.stderr(`gatesync: ${error.message}\n`);
-    return EXIT.unsafe;
-  }
-  if (error instanceof StalePlanError) {
-    io.stderr(`gatesync: ${error.message}\n`);
-    return EXIT.error;
-  }
+  if (error instanceof UnsafePlanError) return failure('unsafe', error.message, undefined, EXIT.unsafe);
+  if (error instanceof StalePlanError) return failure('stale-plan', error.message);
   if (error instanceof ApiError) {
     const hint = error.hint ? ` (${error.hint})` : '';
-    io.stderr(`gatesync: the API refused a request: ${error.message}${hint}\n`);
-    return EXIT.error;
+    return failure('api', `the API refused a request: ${error.message}${hint}`);
   }
-  if (error instanceof TransportError) {
-    io.stderr(`gatesync: ${error.message}\n`);
-    return EXIT.error;
-  }
-  io.stderr(`gatesync: internal error: ${(error as Error)?.message ?? String(error)}\nThis is a bug in gatesync; please report it with the command you ran.\n`);
-  return EXIT.error;
+  if (error instanceof TransportError) return failure('transport', error.message);
+  const message = `internal error: ${(error as Error)?.message ?? String(error)}`;
+  return failure('internal', message, `gatesync: ${message}\nThis is a bug in gatesync; please report it with the command you ran.\n`);
+}
+
+/** `{ "error": { "kind", "message", "diagnostics": [...] } }`: what `--format json` prints on stdout when no plan could be made. */
+function renderJsonError(failure: Failure): string {
+  const diagnostics = failure.diagnostics.map(({ severity, message, hint, location }) => ({ severity, message, ...(hint !== undefined && { hint }), ...location }));
+  return JSON.stringify({ error: { kind: failure.kind, message: failure.message, diagnostics } }, null, 2) + '\n';
 }

@@ -1,44 +1,139 @@
 /**
- * A saved plan is applied only while it is still true: the file must be the
- * one it was made from, and planning that file again now must read the same
- * organization and give the same changes.
+ * A saved plan is untrusted input, applied only while it is still true: it
+ * must match the plan schema, the configuration file must be the one it was
+ * made from, and planning that file again now must read the same
+ * organization and give the same plan, field for field. What apply then
+ * executes, and the limits it checks, come from that fresh plan and the
+ * configuration — never from the saved file.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { planDrift } from '../plan/drift.js';
+import { checkSafety, type SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
 import type { HttpProvider } from '../providers/http-provider.js';
 import type { Args } from './args.js';
 import { StalePlanError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { buildPlan, loadConfig } from './pipeline.js';
-import { parsePlanFile, planOf, type PlanFile } from './plan-file.js';
+import { parsePlanFile, planOf, renderJson, toPlanFile, type PlanFile } from './plan-file.js';
 
-export async function readSavedPlan(path: string, io: Io): Promise<PlanFile> {
+export interface SavedPlan {
+  /** As the user wrote it on the command line. */
+  path: string;
+  file: PlanFile;
+}
+
+/** Reads and checks the file offline, and refuses a `--workspace` other than the plan's own. */
+export async function readSavedPlan(path: string, args: Args, io: Io): Promise<SavedPlan> {
   let text: string;
   try {
     text = await readFile(resolvePath(io.cwd, path), 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read the plan file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  let file: PlanFile;
   try {
-    return parsePlanFile(text, path);
+    file = parsePlanFile(text, path);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  checkWorkspaceSelection(path, file, args.workspaces);
+  return { path, file };
 }
 
-/** Throws `StalePlanError` when the file or the organization changed since the plan was made. */
-export async function verifySavedPlan(file: PlanFile, provider: HttpProvider, args: Args, io: Io): Promise<Plan> {
+/**
+ * A saved plan is applied whole: `--workspace` may only repeat the
+ * workspaces it was made for. Applying part of a reviewed plan would apply
+ * something nobody reviewed, checked against limits meant for the whole.
+ */
+function checkWorkspaceSelection(path: string, file: PlanFile, workspaces: string[]): void {
+  if (workspaces.length === 0) return;
+  const same = (a: string[], b: string[]) => JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort());
+  if (same(workspaces, file.workspaces)) return;
+  const covers = file.workspaces.length ? `workspace${file.workspaces.length === 1 ? '' : 's'} ${file.workspaces.join(', ')}` : `every workspace of ${file.config.file}`;
+  const asked = workspaces.map((w) => `--workspace ${w}`).join(' ');
+  throw new UsageError(
+    `apply ${path} ${asked}: a saved plan is applied whole, and ${path} covers ${covers}`,
+    false,
+    `to apply only ${workspaces.join(', ')}, run \`gatesync plan ${asked} --out ${path}\` and apply that plan`,
+  );
+}
+
+/**
+ * Throws `StalePlanError` when the file or the organization changed since
+ * the plan was made, or when the saved file says anything that planning
+ * again does not (a hand-edited summary, limits or changes).
+ */
+export async function verifySavedPlan(saved: SavedPlan, provider: HttpProvider, args: Args, io: Io): Promise<{ plan: Plan; check: SafetyCheck }> {
+  const { path, file } = saved;
   const configFile = args.configGiven ? args.config : file.config.file;
   const config = await loadConfig({ ...args, config: configFile, workspaces: file.workspaces }, io);
   if (config.hash !== file.config.sha256) {
     throw new StalePlanError(`${configFile} changed since this plan was made; run plan again`);
   }
-  const saved = planOf(file);
-  const drift = planDrift(saved, (await buildPlan(config, provider, args, io)).plan);
+  const fresh = (await buildPlan(config, provider, args, io)).plan;
+  const drift = planDrift(planOf(file), fresh);
   if (drift.length) {
     throw new StalePlanError(`the organization changed since this plan was made (${drift.join('; ')}); run plan again`);
   }
-  return saved;
+  const check = checkSafety(fresh, config.safety, args.allowDestructive);
+  const remade = toPlanFile(fresh, config, file.workspaces, config.safety, check);
+  const edited = firstDifference(comparable(file), comparable(JSON.parse(renderJson(remade)) as PlanFile));
+  if (edited) {
+    throw new StalePlanError(
+      `${path} at ${edited.path}: the file says ${edited.saved}, but planning ${configFile} now gives ${edited.fresh}; ` +
+        `the plan file was edited after it was made. Run plan again`,
+    );
+  }
+  return { plan: fresh, check };
+}
+
+/**
+ * The fields planning again must reproduce: all but the file's name as
+ * written (`-c` may spell it differently) and the safety verdict, which
+ * apply gives again for its own run.
+ */
+function comparable(file: PlanFile): unknown {
+  const { safety_check: _verdict, config, ...rest } = file;
+  return { ...rest, config: { sha256: config.sha256 } };
+}
+
+interface Difference {
+  path: string;
+  saved: string;
+  fresh: string;
+}
+
+/** The first JSON path, in document order, where two JSON values differ. */
+function firstDifference(saved: unknown, fresh: unknown, path = ''): Difference | undefined {
+  if (Object.is(saved, fresh)) return undefined;
+  const bothArrays = Array.isArray(saved) && Array.isArray(fresh);
+  const bothObjects = isObject(saved) && isObject(fresh);
+  if (!bothArrays && !bothObjects) return { path: path || '/', saved: show(saved), fresh: show(fresh) };
+  if (bothArrays && saved.length !== fresh.length) {
+    const shorter = Math.min(saved.length, fresh.length);
+    for (let index = 0; index < shorter; index++) {
+      const difference = firstDifference(saved[index], fresh[index], `${path}/${index}`);
+      if (difference) return difference;
+    }
+    return { path: path || '/', saved: `${saved.length} entries`, fresh: `${fresh.length}` };
+  }
+  const a = saved as Record<string, unknown>;
+  const b = fresh as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    const difference = firstDifference(a[key], b[key], `${path}/${key}`);
+    if (difference) return difference;
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,36 +1,68 @@
 /**
- * Safety belongs to the plan: `assertSafe` refuses a plan that would take
+ * Safety belongs to the plan: `checkSafety` refuses a plan that would take
  * access away from many people at once, whatever produced it. It runs for
- * `plan` and for `apply`, so a refused plan is seen before anything is written.
+ * `plan` and for `apply`, so a refused plan is seen before anything is written;
+ * a run that overrides the limits gets the same verdict, marked overridden,
+ * so its output keeps the record.
  */
 import type { SafetyLimits } from '../config/types.js';
 import type { Change, Plan, PlannedResource } from './types.js';
 
+/** The limit a violation passes, named as in the file. */
+export type SafetyRule = 'max_removal_percent' | 'max_removals' | 'allow_empty';
+
 export interface SafetyViolation {
   resource: string;
+  rule: SafetyRule;
+  /** Removals and unassigns counted against the limit. */
+  count: number;
+  /** The resource's current members, for the rules that weigh the count against them. */
+  members?: number;
+  /** A percentage for `max_removal_percent`, a count for `max_removals`; emptying has none. */
+  limit?: number;
   message: string;
 }
+
+export interface SafetyCheck {
+  /** `overridden`: over a limit, let through by `--allow-destructive`. */
+  result: 'passed' | 'refused' | 'overridden';
+  violations: SafetyViolation[];
+}
+
+/** The verdict on a plan within every limit. */
+export const PASSED: SafetyCheck = { result: 'passed', violations: [] };
 
 export class UnsafePlanError extends Error {
   override readonly name = 'UnsafePlanError';
 
   constructor(readonly violations: SafetyViolation[]) {
     super(
-      `refusing an unsafe plan:\n${violations.map((v) => `  - ${v.resource}: ${v.message}`).join('\n')}\n` +
+      `refusing an unsafe plan:\n${listViolations(violations)}` +
         'Check the file; if these removals are intended, run again with --allow-destructive.',
     );
   }
 }
 
-interface Tally {
-  removed: number;
-  added: number;
+/** One `  - resource: message` line per violation. */
+export function listViolations(violations: SafetyViolation[]): string {
+  return violations.map((v) => `  - ${v.resource}: ${v.message}\n`).join('');
+}
+
+/** The verdict on a plan under `limits` (the file-wide ones; each resource carries its own). */
+export function checkSafety(plan: Plan, limits: SafetyLimits, allowDestructive: boolean): SafetyCheck {
+  const violations = safetyViolations(plan, limits);
+  return { result: violations.length === 0 ? 'passed' : allowDestructive ? 'overridden' : 'refused', violations };
 }
 
 /** Throws `UnsafePlanError` naming every resource over a limit; `limits` holds the file-wide `max_removals`. */
 export function assertSafe(plan: Plan, limits: SafetyLimits): void {
   const violations = safetyViolations(plan, limits);
   if (violations.length) throw new UnsafePlanError(violations);
+}
+
+interface Tally {
+  removed: number;
+  added: number;
 }
 
 export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolation[] {
@@ -62,12 +94,21 @@ export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolat
     if (safety.maxRemovals !== undefined && count > safety.maxRemovals) {
       violations.push({
         resource: `workspace ${workspaceSlug}`,
+        rule: 'max_removals',
+        count,
+        limit: safety.maxRemovals,
         message: `${count} removals and unassigns; the limit is max_removals ${safety.maxRemovals}`,
       });
     }
   }
   if (limits.maxRemovals !== undefined && removals > limits.maxRemovals) {
-    violations.push({ resource: 'the whole plan', message: `${removals} removals and unassigns; the limit is max_removals ${limits.maxRemovals}` });
+    violations.push({
+      resource: 'the whole plan',
+      rule: 'max_removals',
+      count: removals,
+      limit: limits.maxRemovals,
+      message: `${removals} removals and unassigns; the limit is max_removals ${limits.maxRemovals}`,
+    });
   }
   return violations;
 }
@@ -102,12 +143,19 @@ function resourceViolations(resource: PlannedResource, t: Tally): SafetyViolatio
   if (existing >= minExisting && percent > maxRemovalPercent) {
     violations.push({
       resource: resource.label,
+      rule: 'max_removal_percent',
+      count: t.removed,
+      members: existing,
+      limit: maxRemovalPercent,
       message: `${what} ${t.removed} of ${existing} members (${percent.toFixed(1)}%); the limit is ${maxRemovalPercent}% (max_removal_percent) for resources with at least ${minExisting} members`,
     });
   }
   if (existing > 0 && t.removed >= existing && t.added === 0 && !resource.allowEmpty) {
     violations.push({
       resource: resource.label,
+      rule: 'allow_empty',
+      count: t.removed,
+      members: existing,
       message: `${what} all ${existing} members, leaving it empty; set allow_empty: true on it if that is intended`,
     });
   }

@@ -1,9 +1,9 @@
 import { apply, type ApplyResult } from '../../apply/apply.js';
-import { assertSafe } from '../../plan/safety.js';
-import type { SafetyLimits } from '../../config/types.js';
+import { checkSafety, type SafetyCheck } from '../../plan/safety.js';
 import type { Plan } from '../../plan/types.js';
 import type { Provider } from '../../providers/provider.js';
 import type { Args } from '../args.js';
+import { enforceSafety } from '../enforce-safety.js';
 import { EXIT, UsageError } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
@@ -22,21 +22,20 @@ const EXIT_INTERRUPTED = 130;
 export async function applyCommand(args: Args, io: Io): Promise<number> {
   if (!args.yes && !io.stdinIsTTY) throw new UsageError('apply needs --yes when stdin is not a terminal');
   const savedPath = args.positionals[0];
-  const saved = savedPath ? await readSavedPlan(savedPath, io) : undefined;
+  const saved = savedPath ? await readSavedPlan(savedPath, args, io) : undefined;
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     let plan: Plan;
-    let safety: SafetyLimits;
+    let check: SafetyCheck;
     if (saved) {
-      plan = await verifySavedPlan(saved, provider, args, io);
-      safety = saved.safety;
+      ({ plan, check } = await verifySavedPlan(saved, provider, args, io));
     } else {
       const config = await loadConfig(args, io);
       plan = (await buildPlan(config, provider, args, io)).plan;
-      safety = config.safety;
+      check = checkSafety(plan, config.safety, args.allowDestructive);
     }
-    io.stdout(renderText(plan, paintFor(io, 'stdout')));
-    if (!args.allowDestructive) assertSafe(plan, safety);
+    io.stdout(renderText(plan, paintFor(io, 'stdout'), check));
+    enforceSafety(check, io);
     if (plan.summary.total === 0) return EXIT.ok;
     if (!args.yes) {
       const answer = await io.ask('\nApply these changes? Only "yes" is accepted: ');

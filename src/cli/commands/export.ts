@@ -1,10 +1,9 @@
-import { resolve as resolvePath } from 'node:path';
 import { stringify } from 'yaml';
 import { compareText } from '../../plan/order-changes.js';
 import { observe, type Observed, type ObservedWorkspace } from '../../providers/observe.js';
 import type { Args } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
-import { writeUserFile, type Io } from '../io.js';
+import { writeOutput, type Io } from '../io.js';
 import { connect, readApiKey } from '../pipeline.js';
 
 /**
@@ -21,12 +20,7 @@ export async function exportCommand(args: Args, io: Io): Promise<number> {
     const missing = keys.filter((key) => !observed.workspacesByKey.get(key));
     if (missing.length) throw new UsageError(`--workspace ${missing.join(', ')}: no such workspace`);
     const text = renderExport(observed);
-    if (args.output) {
-      await writeUserFile(resolvePath(io.cwd, args.output), text, '--output');
-      io.stderr(`wrote ${args.output}\n`);
-    } else {
-      io.stdout(text);
-    }
+    await writeOutput(io, args.output, text);
     return EXIT.ok;
   } finally {
     await provider.close();

@@ -1,7 +1,8 @@
 import { resolve as resolvePath } from 'node:path';
-import { assertSafe } from '../../plan/safety.js';
+import { checkSafety, type SafetyCheck } from '../../plan/safety.js';
 import type { Plan } from '../../plan/types.js';
 import type { Args } from '../args.js';
+import { enforceSafety } from '../enforce-safety.js';
 import { EXIT } from '../errors.js';
 import { paintFor, writeUserFile, type Io } from '../io.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
@@ -12,25 +13,30 @@ import { renderText } from '../render-text.js';
 /**
  * `gatesync plan`: prints what apply would change. The plan is printed in
  * full even when it is refused as unsafe (exit 3), so the reviewer sees why.
+ * Files are written before stdout, so that a failure to write one leaves
+ * stdout holding the error alone.
  */
 export async function planCommand(args: Args, io: Io): Promise<number> {
   const config = await loadConfig(args, io);
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     const { plan } = await buildPlan(config, provider, args, io);
-    const file = toPlanFile(plan, config, args.workspaces, config.safety);
-    io.stdout(renderPlan(plan, file, args.format, io));
+    const check = checkSafety(plan, config.safety, args.allowDestructive);
+    const file = toPlanFile(plan, config, args.workspaces, config.safety, check);
     if (args.out) await writeUserFile(resolvePath(io.cwd, args.out), renderJson(file), '--out');
-    if (io.env.GITHUB_STEP_SUMMARY) await writeUserFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan) + '\n', 'GITHUB_STEP_SUMMARY', true);
-    if (!args.allowDestructive) assertSafe(plan, file.safety);
+    if (io.env.GITHUB_STEP_SUMMARY) {
+      await writeUserFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan, check) + '\n', 'GITHUB_STEP_SUMMARY', true);
+    }
+    io.stdout(renderPlan(plan, file, check, args.format, io));
+    enforceSafety(check, io);
     return args.detailedExitcode && plan.summary.total > 0 ? EXIT.changes : EXIT.ok;
   } finally {
     await provider.close();
   }
 }
 
-export function renderPlan(plan: Plan, file: PlanFile, format: Args['format'], io: Io): string {
+function renderPlan(plan: Plan, file: PlanFile, check: SafetyCheck, format: Args['format'], io: Io): string {
   if (format === 'json') return renderJson(file);
-  if (format === 'markdown') return renderMarkdown(plan);
-  return renderText(plan, paintFor(io, 'stdout'));
+  if (format === 'markdown') return renderMarkdown(plan, check);
+  return renderText(plan, paintFor(io, 'stdout'), check);
 }
