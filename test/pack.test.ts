@@ -36,6 +36,22 @@ console.log(renderText(planned).trim().split('\\n').at(-1));
 console.log(JSON.stringify({ ok: result.ok, applied: result.applied }));
 `;
 
+/** Every name the installed README's "Library use" imports is exported where it says. */
+const README_IMPORTS_SCRIPT = `
+import { readFileSync } from 'node:fs';
+const readme = readFileSync('node_modules/gatesync/README.md', 'utf8');
+const section = readme.slice(readme.indexOf('## Library use'), readme.indexOf('## Workflows'));
+let checked = 0;
+for (const [, names, from] of section.matchAll(/import \\{([^}]+)\\} from '(gatesync[^']*)'/g)) {
+  const module = await import(from);
+  for (const name of names.split(',').map((n) => n.trim())) {
+    if (module[name] === undefined) throw new Error(from + ' does not export ' + name);
+    checked++;
+  }
+}
+console.log('checked ' + checked + ' names');
+`;
+
 const TYPED_SCRIPT = `
 import { plan, type Plan } from 'gatesync';
 import { startSimulator, type RunningSimulator } from 'gatesync/simulator';
@@ -74,6 +90,11 @@ describe('npm pack', () => {
     const script = spawnSync(process.execPath, ['script.mjs', 'node_modules/gatesync/examples/gatesync.yaml'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
     expect(script.stderr).toBe('');
     expect(script.stdout).toMatch(/^Plan: .* in 4 workspaces\.\n\{"ok":true,"applied":\d+\}\n$/);
+
+    writeFileSync(join(app, 'readme-imports.mjs'), README_IMPORTS_SCRIPT);
+    const readmeImports = spawnSync(process.execPath, ['readme-imports.mjs'], { cwd: app, env, encoding: 'utf8' });
+    expect(readmeImports.stderr).toBe('');
+    expect(readmeImports.stdout).toBe('checked 12 names\n');
 
     writeFileSync(join(app, 'typed.ts'), TYPED_SCRIPT);
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
