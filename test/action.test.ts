@@ -186,6 +186,22 @@ describe('action: apply on merge', () => {
     expect(run.outputs).toMatchObject({ 'exit-code': '0', outcome: 'ok' });
   });
 
+  it('a stale saved plan applies nothing; the comment shows why and the way forward', async () => {
+    const sim = await org();
+    const github = await startGitHub();
+    const planned = await runStep(sim, github, membersConfig(range(1, 14)), { INPUT_COMMENT: 'false' });
+    sim.store.addWorkspaceMember('ws-001', uid(20));
+    sim.stats.reset();
+    const run = await runStep(sim, github, membersConfig(range(1, 14)), { ...merged, INPUT_PLAN: join(planned.cwd, 'gatesync', 'plan.json') });
+    expect(run.code).toBe(1);
+    const body = onlyComment(github);
+    expect(body).toContain('### gatesync apply: failed');
+    expect(body).toContain('the organization changed since this plan was made');
+    expect(body).toContain('Applied by the merge workflow.');
+    expect(run.outputs).toMatchObject({ 'exit-code': '1', outcome: 'error' });
+    expect(sim.stats.writes).toBe(0);
+  });
+
   it('a missing saved plan applies nothing and says so', async () => {
     const sim = await org();
     const github = await startGitHub();
