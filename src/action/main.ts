@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** Entry of the GitHub Action (action.yml runs it with `node`). */
 import { runAction } from './run-action.js';
 
