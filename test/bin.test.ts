@@ -1,4 +1,4 @@
-/** The built binary as a user runs it (npm ci builds it through `prepare`). */
+/** The built binary as a user runs it (`npm run build`, `npm test` and `npm run demo` build it first). */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The ModelGates API simulator: an in-process, real-HTTP stand-in for the
  * management API, used by the provider and CLI tests, the demo and the
- * benchmarks. The state file format and fault flags are in README.md.
+ * benchmarks. The state file format and fault flags are in docs/simulator.md.
  */
 export { startSimulator, DEFAULT_API_KEY, API_PREFIX } from './server.js';
 export type { SimulatorOptions, RunningSimulator } from './server.js';

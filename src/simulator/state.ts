@@ -1,6 +1,6 @@
 /**
  * The simulator's state file: a whole organization as plain JSON (format in
- * README.md). `parseState` checks shapes *and* the domain invariants the real
+ * docs/simulator.md). `parseState` checks shapes *and* the domain invariants the real
  * API guarantees (a member holds one guardrail per workspace, legacy and
  * default guardrails have no members, …), so that a simulator never starts
  * from a state the real API could not be in.

@@ -1,0 +1,30 @@
+/**
+ * gatesync as a library: the engine the CLI runs, step by step.
+ *
+ *   readConfig → HttpProvider → observe(scopeOf) → resolve → plan → assertSafe → apply
+ *
+ * Every step is a plain function over plain data, so a script can stop after
+ * any of them (report a plan, check drift) or add its own checks between.
+ * The simulator is a separate entry point, `gatesync/simulator`.
+ */
+export { readConfig, formatDiagnostic, normalizeEmail, DEFAULT_SAFETY } from './config/index.js';
+export type { Config, Diagnostic, LoadResult, SafetyLimits, SourceLocation, WorkspaceConfig, GuardrailConfig, MemberRef } from './config/index.js';
+export { resolve, scopeOf } from './config/resolve.js';
+export type { ResolveResult } from './config/resolve.js';
+export { HttpProvider } from './providers/http-provider.js';
+export type { ApiClientOptions, RequestEvent } from './providers/api-client.js';
+export { ApiError, TransportError } from './providers/api-error.js';
+export type { Provider, OrgMember, WorkspaceInfo, GuardrailInfo, AssignmentInfo } from './providers/provider.js';
+export { observe } from './providers/observe.js';
+export type { Observed, ObservedWorkspace, ObservedGuardrail, Scope, ObserveOptions } from './providers/observe.js';
+export type { Desired } from './plan/desired.js';
+export { plan } from './plan/plan.js';
+export type { Plan, PlanSummary, Change, ChangeKind, Kept, PlannedResource } from './plan/types.js';
+export { assertSafe, safetyViolations, UnsafePlanError } from './plan/safety.js';
+export type { SafetyViolation } from './plan/safety.js';
+export { apply, DEFAULT_BATCH_SIZE } from './apply/apply.js';
+export type { ApplyOptions, ApplyResult, BatchResult, CallKind } from './apply/apply.js';
+export { renderText } from './cli/render-text.js';
+export { renderMarkdown } from './cli/render-markdown.js';
+export { toPlanFile, renderJson } from './cli/plan-file.js';
+export type { PlanFile } from './cli/plan-file.js';
