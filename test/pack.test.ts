@@ -4,7 +4,7 @@
  * action's step script run from there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,9 +78,9 @@ describe('npm pack', () => {
 
     const bin = join(app, 'node_modules', '.bin', 'gatesync');
     const env = { ...process.env, NO_COLOR: '1', MODELGATES_API_KEY: '', MODELGATES_BASE_URL: '' };
-    const help = spawnSync(bin, ['--help'], { cwd: app, env, encoding: 'utf8' });
-    expect(help.status).toBe(0);
-    expect(help.stdout).toContain('Usage:');
+    const version = spawnSync(bin, ['--version'], { cwd: app, env, encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     const demo = spawnSync(bin, ['demo'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
     expect(demo.stderr).toBe('');
     expect(demo.status).toBe(0);
