@@ -2,7 +2,7 @@
  * Limits that keep hostile or accidental input (a generated file, a binary,
  * an alias bomb) to a fast, located error instead of a hang or an
  * out-of-memory crash, while a file for 1,000,000 memberships (what
- * `export` writes for such an organization, about 75 MB) still loads.
+ * `export` writes for such an organization, about 80 MB) still loads.
  *
  * Two tiers: files in plain block style (`key:` lines and `- entry` lists,
  * what `export` writes) are read in one pass (`block-yaml.ts`) and may be

@@ -9,7 +9,13 @@ export type PathSegment = string | number;
 
 /** JSON pointer (RFC 6901) of a path: `['workspaces', 'a/b', 0]` → `/workspaces/a~1b/0`. */
 export function toPointer(path: readonly PathSegment[]): string {
-  return path.map((segment) => '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  let pointer = '';
+  for (const segment of path) {
+    const text = String(segment);
+    // Every entry of a large file gets a pointer: escape only the segments that need it.
+    pointer += '/' + (text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text);
+  }
+  return pointer;
 }
 
 /** Inverse of `toPointer`; array indexes come back as strings. */
