@@ -49,6 +49,7 @@ const WITHIN = {
   'deeper lists and long form':
     'version: 1\nworkspaces:\n  w:\n    guardrails:\n      G:\n        members:\n          - a@b.co\n        prune: false\n    prune: true\n' +
     '  v:\n    members: []\n    allow_empty: true\n',
+  'trailing spaces, hashes in keys, an empty key': 'version: 1   \nC#: x  \nempty:   \nblock:  # why\n  - a   \n  - b#c # d\n"": 2\nlast:    \n',
 };
 
 const OUTSIDE = {

@@ -132,6 +132,12 @@ describe('generated hostile files', () => {
       at: '220005:5',
     },
     {
+      name: '6 MB file with a duplicate key',
+      content: () => `version: 1\nworkspaces:\n  w:\n    members:\n${'      - someone@corp.example\n'.repeat(220_000)}  w:\n    prune: false\n`,
+      expect: 'duplicate key `w`: it is already set at line 3',
+      at: '220005:3',
+    },
+    {
       name: '1,000,000-entry flow list',
       content: () => `${head.slice(0, -1)} [${'u,'.repeat(1_000_000)}]\n`,
       expect: 'this list has more than 50,000 entries',

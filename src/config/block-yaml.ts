@@ -53,8 +53,8 @@ export type BlockYamlOutcome =
   | { value: unknown; locator: Locator }
   /** A limit crossed: an error whatever the style of the file. */
   | { problem: SourceProblem }
-  /** Outside the subset from `offset` on. */
-  | { declined: { offset: number; reason: string } };
+  /** Outside the subset from `offset` on; `problem` when it is an error in any file. */
+  | { declined: { offset: number; reason: string; problem?: SourceProblem } };
 
 const OUTSIDE_STYLE = 'YAML beyond plain block style';
 
@@ -62,8 +62,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
   const unusual = UNUSUAL_TEXT.exec(source);
   if (unusual !== null) return declined(unusual.index, 'a tab, carriage return or unusual invisible character');
   /** Start and number of every line with content: blank and comment lines are not worth memory (a file may be all newlines). */
-  const lineStarts: number[] = [];
-  const lineNumbers: number[] = [];
+  const lines = new LineIndex(source);
   let lineNumber = 0;
   const open: OpenCollection[] = [];
   let root: OpenCollection | undefined;
@@ -82,8 +81,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
       start = next;
       continue;
     }
-    lineStarts.push(start);
-    lineNumbers.push(lineNumber);
+    lines.add(start, lineNumber);
     const indent = first - start;
     const isItem = source[first] === '-' && (first + 1 === end || source[first + 1] === ' ');
 
@@ -134,7 +132,15 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
       const key = keyAt(source, first, end);
       if (key === undefined || key.text === '__proto__') return declined(first, OUTSIDE_STYLE);
       const { pairs } = current.place;
-      if (pairs.has(key.text)) return declined(first, `duplicate key \`${key.text}\``);
+      const twin = pairs.get(key.text);
+      if (twin !== undefined) {
+        const problem = {
+          offset: first,
+          message: `duplicate key \`${key.text}\`: it is already set at line ${lines.position(twin.key).line}`,
+          hint: 'YAML would keep only the last one: merge the two entries',
+        };
+        return { declined: { offset: first, reason: 'a duplicate key', problem } };
+      }
       if (pairs.size >= MAX_LIST_ENTRIES) return { problem: tooLong('mapping', current.place.start) };
       let at = key.end;
       while (at < end && source.charCodeAt(at) === 0x20) at++;
@@ -154,7 +160,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
     start = next;
   }
   if (root === undefined) return declined(0, 'no mapping');
-  return { value: root.value, locator: new BlockLocator(file, source, root.place, lineStarts, lineNumbers) };
+  return { value: root.value, locator: new BlockLocator(file, root.place, lines) };
 }
 
 function declined(offset: number, reason: string): BlockYamlOutcome {
@@ -251,14 +257,47 @@ function onlyCommentAfter(source: string, at: number, end: number): boolean {
   return index === end || (source[index] === '#' && index > at);
 }
 
+/**
+ * Line numbers by offset. Only lines with content are recorded: blank and
+ * comment lines are not worth memory (a file may be all newlines), and an
+ * offset on one is found by counting from the content line before it.
+ */
+class LineIndex {
+  private readonly starts: number[] = [];
+  private readonly numbers: number[] = [];
+
+  constructor(private readonly source: string) {}
+
+  add(start: number, line: number): void {
+    this.starts.push(start);
+    this.numbers.push(line);
+  }
+
+  position(offset: number): { line: number; col: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    const before = low >= this.starts.length || this.starts[low]! > offset;
+    let line = before ? 1 : this.numbers[low]!;
+    let lineStart = before ? 0 : this.starts[low]!;
+    for (let newline = this.source.indexOf('\n', lineStart); newline !== -1 && newline < offset; newline = this.source.indexOf('\n', newline + 1)) {
+      line += 1;
+      lineStart = newline + 1;
+    }
+    return { line, col: offset - lineStart + 1 };
+  }
+}
+
 /** Places found by path in a file read by `parseBlockYaml`, with the same rules as `DocumentLocator`. */
 class BlockLocator implements Locator {
   constructor(
     readonly file: string,
-    private readonly source: string,
     private readonly root: Place,
-    private readonly lineStarts: readonly number[],
-    private readonly lineNumbers: readonly number[],
+    private readonly lines: LineIndex,
   ) {}
 
   at(path: readonly PathSegment[], target: 'value' | 'key' = 'value'): SourceLocation {
@@ -281,22 +320,7 @@ class BlockLocator implements Locator {
     return this.atOffset(offset, path);
   }
 
-  /** From the last line with content that starts at or before `offset`, counting any blank or comment lines after it. */
   atOffset(offset: number, path: readonly PathSegment[] | string): SourceLocation {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if (this.lineStarts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    const before = this.lineStarts[low]! > offset;
-    let line = before ? 1 : this.lineNumbers[low]!;
-    let lineStart = before ? 0 : this.lineStarts[low]!;
-    for (let newline = this.source.indexOf('\n', lineStart); newline !== -1 && newline < offset; newline = this.source.indexOf('\n', newline + 1)) {
-      line += 1;
-      lineStart = newline + 1;
-    }
-    return { file: this.file, line, col: offset - lineStart + 1, path: typeof path === 'string' ? path : toPointer(path) };
+    return { file: this.file, ...this.lines.position(offset), path: typeof path === 'string' ? path : toPointer(path) };
   }
 }

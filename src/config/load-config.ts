@@ -60,7 +60,7 @@ function load(text: string, file: string): LoadResult {
   } else {
     const bytes = Buffer.byteLength(source, 'utf8');
     if (bytes > MAX_FULL_YAML_BYTES) {
-      return problemAt(file, source, {
+      return problemAt(file, source, block.declined.problem ?? {
         offset: block.declined.offset,
         message: `the file is ${formatBytes(bytes)}, and here it uses ${block.declined.reason}, which only files up to ${formatBytes(MAX_FULL_YAML_BYTES)} may`,
         hint: PLAIN_BLOCK_HINT,
