@@ -303,8 +303,8 @@ class BlockLocator implements Locator {
   at(path: readonly PathSegment[], target: 'value' | 'key' = 'value'): SourceLocation {
     let place: Place | undefined = this.root;
     let offset = this.root.start;
-    for (const [index, segment] of path.entries()) {
-      if (place === undefined) break;
+    for (let index = 0; index < path.length && place !== undefined; index++) {
+      const segment = path[index]!;
       if (place.kind === 'map') {
         const pair = place.pairs.get(String(segment));
         if (pair === undefined) break;
