@@ -102,17 +102,40 @@ describe('generated hostile files', () => {
   const head = 'version: 1\nworkspaces:\n  research:\n    members:\n';
   const cases: { name: string; content: () => string | Buffer; expect: string; at?: string }[] = [
     {
-      name: '50 MB file',
-      content: () => Buffer.concat([Buffer.from('version: 1\n# '), Buffer.alloc(50 * 1024 * 1024, 'x')]),
-      expect: 'over the 5 MB limit',
+      name: '130 MB file',
+      content: () => Buffer.concat([Buffer.from('version: 1\n# '), Buffer.alloc(130 * 1024 * 1024, 'x')]),
+      expect: 'over the 128 MB limit',
       at: '1:1',
     },
     {
-      name: '1,000,000-entry block list',
+      name: '1,000,000-entry list at the indentation of its key (not plain block style)',
       // Four bytes an entry, so that the list and not the size limit stops it.
       content: () => `version: 1\nprotected:\n${'- u\n'.repeat(1_000_000)}`,
       expect: 'this list has more than 50,000 entries',
       at: '3:1',
+    },
+    {
+      name: '1,000,001-entry block list',
+      content: () => `version: 1\nprotected:\n${'  - u\n'.repeat(1_000_001)}`,
+      expect: 'this list has more than 1,000,000 entries',
+      at: '3:3',
+    },
+    {
+      name: '2,500,001 entries in block lists',
+      content: () => `version: 1\nworkspaces:\n${Array.from({ length: 5 }, (_, i) => `  w${i}:\n    members:\n${'      - u\n'.repeat(500_000)}`).join('')}`,
+      expect: 'the file has more than 2,500,000 entries',
+    },
+    {
+      name: '6 MB file with a flow list',
+      content: () => `version: 1\nworkspaces:\n  w:\n    members:\n${'      - someone@corp.example\n'.repeat(220_000)}    protected: [a@corp.example]\n`,
+      expect: 'here it uses YAML beyond plain block style, which only files up to 5 MB may',
+      at: '220005:5',
+    },
+    {
+      name: '6 MB file with a duplicate key',
+      content: () => `version: 1\nworkspaces:\n  w:\n    members:\n${'      - someone@corp.example\n'.repeat(220_000)}  w:\n    prune: false\n`,
+      expect: 'duplicate key `w`: it is already set at line 3',
+      at: '220005:3',
     },
     {
       name: '1,000,000-entry flow list',
@@ -121,9 +144,9 @@ describe('generated hostile files', () => {
       at: '4:14',
     },
     {
-      name: '1,000,000 real emails (over the size limit first)',
-      content: () => head + '      - someone@corp.example\n'.repeat(1_000_000),
-      expect: 'over the 5 MB limit',
+      name: '1,000,001 real emails',
+      content: () => head + '      - someone@corp.example\n'.repeat(1_000_001),
+      expect: 'this list has more than 1,000,000 entries',
     },
     {
       name: 'flow nesting depth 10,000',
@@ -141,14 +164,19 @@ describe('generated hostile files', () => {
       expect: 'collections nest deeper than 32 levels',
     },
     {
-      name: 'indented mapping nesting as deep as 5 MB allows',
+      name: 'indented mapping nesting 3,000 deep',
       content: () => Array.from({ length: 3_000 }, (_, depth) => `${' '.repeat(depth)}k:`).join('\n') + ' 1\n',
       expect: 'collections nest deeper than 32 levels',
       at: '33:33',
     },
     {
-      name: '5 MB of blank lines',
-      content: () => `version: 1\n${'\n'.repeat(5 * 1024 * 1024 - 20)}`,
+      name: '100 MB of blank lines',
+      content: () => `version: 1\n${'\n'.repeat(100 * 1024 * 1024)}`,
+      expect: 'missing `workspaces`',
+    },
+    {
+      name: '5 MB of blank lines and a flow list',
+      content: () => `version: 1\n${'\n'.repeat(5 * 1024 * 1024 - 40)}workspaces: [x]\n`,
       expect: 'YAML tokens',
     },
     {
@@ -164,9 +192,9 @@ describe('generated hostile files', () => {
     {
       name: 'groups multiplied across many workspaces',
       content: () =>
-        `version: 1\ngroups:\n  everyone: [${Array.from({ length: 20_000 }, (_, i) => `u${i}@corp.example`).join(', ')}]\nworkspaces:\n` +
-        Array.from({ length: 40 }, (_, i) => `  w${i}:\n    members: [group:everyone]\n`).join(''),
-      expect: 'expanding groups lists more than 200,000 members',
+        `version: 1\ngroups:\n  everyone:\n${Array.from({ length: 60_000 }, (_, i) => `    - u${i}@corp.example\n`).join('')}workspaces:\n` +
+        Array.from({ length: 50 }, (_, i) => `  w${i}:\n    members:\n      - group:everyone\n`).join(''),
+      expect: 'expanding groups lists more than 2,500,000 members',
     },
   ];
 

@@ -431,8 +431,8 @@ const errorCases: ErrorCase[] = [
   },
   {
     name: 'text over the size limit',
-    text: `version: 1\n# ${'x'.repeat(6 * 1024 * 1024)}\n`,
-    message: 'the file is 6 MB, over the 5 MB limit',
+    text: `version: 1\n# ${'x'.repeat(129 * 1024 * 1024)}\n`,
+    message: 'the file is 129 MB, over the 128 MB limit',
     line: 1,
     col: 1,
   },

@@ -47,7 +47,7 @@ describe('hostile input corpus, through `gatesync plan`', () => {
 
   it.each([
     ['50 MB file', () => Buffer.concat([Buffer.from('version: 1\n# '), Buffer.alloc(50 * 1024 * 1024, 'x')])],
-    ['1,000,000 entries', () => `version: 1\nworkspaces:\n  research:\n    members:\n${'      - someone@corp.example\n'.repeat(1_000_000)}`],
+    ['1,000,001 entries', () => `version: 1\nworkspaces:\n  research:\n    members:\n${'      - someone@corp.example\n'.repeat(1_000_001)}`],
     ['depth 10,000', () => `version: 1\nworkspaces: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`],
     ['alias bomb', () => `version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`).join('\n')}\n`],
   ])('generated: %s', async (_name, content) => {

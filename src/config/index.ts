@@ -3,5 +3,5 @@ export { loadConfig } from './load-config.js';
 export { readConfig } from './read-config.js';
 export { formatDiagnostic } from './format-diagnostic.js';
 export { suggest } from './suggest.js';
-export { normalizeEmail } from './member-refs.js';
+export { normalizeEmail, normalizeGuardrailName } from './normalize.js';
 export * from './types.js';

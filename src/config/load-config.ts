@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
+import { parseBlockYaml } from './block-yaml.js';
 import { buildConfig } from './build-config.js';
 import { diagnostic } from './diagnostics.js';
-import { MAX_REPORTED_DIAGNOSTICS } from './limits.js';
+import { MAX_FULL_YAML_BYTES, MAX_REPORTED_DIAGNOSTICS } from './limits.js';
 import { parseYaml } from './parse-yaml.js';
 import { validateSchema } from './schema-validate.js';
-import { checkSourceText, stripByteOrderMark } from './source-guards.js';
-import { scanStructure } from './structure-scan.js';
+import { checkSourceText, formatBytes, stripByteOrderMark, type SourceProblem } from './source-guards.js';
+import { PLAIN_BLOCK_HINT, scanStructure } from './structure-scan.js';
 import type { Diagnostic, LoadResult } from './types.js';
-import { locationAtOffset } from './yaml-locations.js';
+import { locationAtOffset, type Locator } from './yaml-locations.js';
 
 /**
  * Reads a gatesync file's text into a `Config`, offline: no network, no disk.
@@ -18,8 +19,10 @@ import { locationAtOffset } from './yaml-locations.js';
  * `file` is only used to label locations.
  *
  * Stages, each stopping at its errors: text checks (size, binary data),
- * a token scan (depth, list sizes), YAML parsing (syntax, duplicate keys,
- * aliases), the JSON Schema, then groups and cross-entry checks.
+ * YAML parsing (the plain block subset in one pass when the file keeps to
+ * it; otherwise a token scan for depth and list sizes, then the yaml
+ * package, which finds syntax errors, duplicate keys and alias bombs), the
+ * JSON Schema, then groups and cross-entry checks.
  */
 export function loadConfig(text: string, file: string): LoadResult {
   try {
@@ -47,20 +50,36 @@ export function loadConfig(text: string, file: string): LoadResult {
 
 function load(text: string, file: string): LoadResult {
   const source = stripByteOrderMark(text);
-  const problem = checkSourceText(source) ?? scanStructure(source);
-  if (problem !== undefined) {
-    return {
-      errors: [diagnostic('error', locationAtOffset(file, source, problem.offset), problem.message, problem.hint)],
-      warnings: [],
-    };
+  const textProblem = checkSourceText(source);
+  if (textProblem !== undefined) return problemAt(file, source, textProblem);
+  let parsed: { value: unknown; locator: Locator; warnings: Diagnostic[] } | undefined;
+  const block = parseBlockYaml(source, file);
+  if ('problem' in block) return problemAt(file, source, block.problem);
+  if ('value' in block) {
+    parsed = { ...block, warnings: [] };
+  } else {
+    const bytes = Buffer.byteLength(source, 'utf8');
+    if (bytes > MAX_FULL_YAML_BYTES) {
+      return problemAt(file, source, block.declined.problem ?? {
+        offset: block.declined.offset,
+        message: `the file is ${formatBytes(bytes)}, and here it uses ${block.declined.reason}, which only files up to ${formatBytes(MAX_FULL_YAML_BYTES)} may`,
+        hint: PLAIN_BLOCK_HINT,
+      });
+    }
+    const structureProblem = scanStructure(source);
+    if (structureProblem !== undefined) return problemAt(file, source, structureProblem);
+    const outcome = parseYaml(source, file);
+    if (outcome.parsed === undefined) return { errors: outcome.errors, warnings: outcome.warnings };
+    parsed = { ...outcome.parsed, warnings: outcome.warnings };
   }
-  const parsed = parseYaml(source, file);
-  if (parsed.parsed === undefined) return { errors: parsed.errors, warnings: parsed.warnings };
-  const { value, locator } = parsed.parsed;
-  const checked = validateSchema(value, locator);
+  const checked = validateSchema(parsed.value, parsed.locator);
   if (checked.config === undefined) return { errors: checked.errors, warnings: parsed.warnings };
-  const built = buildConfig(checked.config, locator, sha256(text));
+  const built = buildConfig(checked.config, parsed.locator, sha256(text));
   return { ...built, warnings: [...parsed.warnings, ...built.warnings] };
+}
+
+function problemAt(file: string, source: string, problem: SourceProblem): LoadResult {
+  return { errors: [diagnostic('error', locationAtOffset(file, source, problem.offset), problem.message, problem.hint)], warnings: [] };
 }
 
 /** Of the text as given, byte order mark included: for a UTF-8 file, the sha256 of its bytes. */

@@ -5,6 +5,8 @@
  * with hints come from here.
  */
 
+import { normalizeEmail } from './normalize.js';
+
 export type ParsedMemberRef =
   | { kind: 'email'; ref: string }
   | { kind: 'user_id'; ref: string }
@@ -31,16 +33,6 @@ const EMAIL = new RegExp(`^${EMAIL_SOURCE}$`, 'u');
 const USER_ID = new RegExp(`^${USER_ID_SOURCE}$`, 'u');
 const GROUP_NAME = new RegExp(GROUP_NAME_PATTERN, 'u');
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/u;
-
-/**
- * Emails are compared without regard to case: the organization's directory
- * and the file may spell one address differently. Used on both sides of
- * every comparison (the file here, the API's member list at resolution).
- */
-/** The one normalization of emails, for the file and the organization alike: Unicode NFC, then lower case. */
-export function normalizeEmail(email: string): string {
-  return email.normalize('NFC').toLowerCase();
-}
 
 /**
  * The identity two refs share when they name the same person or group as

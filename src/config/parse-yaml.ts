@@ -23,7 +23,7 @@ import {
 import { Diagnostics } from './diagnostics.js';
 import { MAX_EXPANDED_NODES, YAML_MAX_ALIAS_COUNT } from './limits.js';
 import type { Diagnostic, SourceLocation } from './types.js';
-import { keyText, Locator, type PathSegment } from './yaml-locations.js';
+import { DocumentLocator, keyText, type Locator, type PathSegment } from './yaml-locations.js';
 
 export interface ParsedYaml {
   value: unknown;
@@ -49,7 +49,7 @@ export function parseYaml(source: string, file: string): ParseOutcome {
     logLevel: 'error',
   });
   const aliasTargets = new Map<Alias, Node>();
-  const locator = new Locator(file, doc, lineCounter, aliasTargets);
+  const locator = new DocumentLocator(file, doc, lineCounter, aliasTargets);
   const diagnostics = new Diagnostics();
 
   reportYamlProblems(doc, source, locator, diagnostics);

@@ -4,7 +4,8 @@
  */
 import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
 import type { Observed, ObservedWorkspace, Scope } from '../providers/observe.js';
-import { normalizeEmail } from './member-refs.js';
+import { normalizeGuardrailName } from './normalize.js';
+import { OrgEmails } from './org-emails.js';
 import { suggest } from './suggest.js';
 import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
 
@@ -39,11 +40,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
   const error = (location: SourceLocation, message: string, hint?: string) =>
     errors.push({ severity: 'error', message, hint, location });
 
-  const userIdsByEmail = new Map<string, string>();
-  for (const member of observed.orgMembers.values()) {
-    if (member.email) userIdsByEmail.set(normalizeEmail(member.email), member.userId);
-  }
-  const emails = [...userIdsByEmail.keys()];
+  const orgEmails = new OrgEmails(observed.orgMembers.values());
+  const emails = [...orgEmails.emails()];
   const userIds = [...observed.orgMembers.keys()];
   // "Did you mean" scans every candidate: offered for the first few unknowns only, so a file full of typos stays fast.
   let suggestionsLeft = MAX_SUGGESTIONS;
@@ -52,7 +50,16 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
   const resolveMembers = (refs: MemberRef[], what: string): Map<string, MemberSource & { ref: MemberRef }> => {
     const resolved = new Map<string, MemberSource & { ref: MemberRef }>();
     for (const ref of refs) {
-      const userId = ref.kind === 'email' ? userIdsByEmail.get(ref.ref) : observed.orgMembers.has(ref.ref) ? ref.ref : undefined;
+      const holders = ref.kind === 'email' ? orgEmails.holders(ref.ref) : [];
+      if (holders.length > 1) {
+        error(
+          ref.location,
+          `${ref.ref} is the email of ${holders.length} organization members: ${holders.map((m) => `${m.userId} (${m.email})`).join(', ')}`,
+          'emails are compared without regard to case: name the member by user id instead',
+        );
+        continue;
+      }
+      const userId = ref.kind === 'email' ? holders[0]?.userId : observed.orgMembers.has(ref.ref) ? ref.ref : undefined;
       if (!userId) {
         const near = suggestionsLeft-- > 0 ? suggest(ref.ref, ref.kind === 'email' ? emails : userIds) : undefined;
         error(
@@ -190,7 +197,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     // Listed or not (it is absent from listings until configured), the default guardrail is known from the workspace.
     if (id === workspace.info.defaultGuardrailId?.toLowerCase()) return refuseDefaultGuardrail(key);
     const byId = workspace.guardrails.get(id)?.info;
-    const byName = all.filter((g) => g.name === key);
+    const name = normalizeGuardrailName(key);
+    const byName = all.filter((g) => normalizeGuardrailName(g.name) === name);
     const guardrail = byId ?? byName[0];
     if (byName.length > 1 && !byId) {
       error(location, `workspace ${slug} has ${byName.length} guardrails named ${key}`, `use the guardrail's id: ${byName.map((g) => g.id).join(' or ')}`);

@@ -136,20 +136,28 @@ function constHint(path: readonly string[], allowed: unknown, data: unknown): st
   return undefined;
 }
 
+/**
+ * A value that does not match a schema `pattern`, in words: member refs get
+ * the loader's own explanation; other values the schema's
+ * `patternErrorMessage`, which editors show too. The regex itself is never
+ * shown: it says what is allowed only to someone who reads regexes.
+ */
 function explainPattern(error: ErrorObject, path: readonly string[], subject: string, locator: Locator): Explanation {
+  const schema = error.parentSchema ?? {};
+  const hint = typeof schema.patternErrorMessage === 'string' ? schema.patternErrorMessage : undefined;
+  const what = String(schema.title ?? 'value').toLowerCase();
   if (error.propertyName !== undefined) {
-    const keySchema = error.parentSchema ?? {};
     return {
       location: locator.at([...path, error.propertyName], 'key'),
-      message: `\`${error.propertyName}\` is not a valid ${String(keySchema.title ?? 'name').toLowerCase()}`,
-      hint: typeof keySchema.description === 'string' ? keySchema.description : undefined,
+      message: `\`${error.propertyName}\` is not a valid ${what}`,
+      hint,
     };
   }
   if (error.schema === MEMBER_REF_PATTERN && typeof error.data === 'string') {
     const parsed = parseMemberRef(error.data);
     if ('problem' in parsed) return { location: locator.at(path), ...parsed.problem };
   }
-  return { location: locator.at(path), message: `${subject} does not have the expected form (${String(error.schema)})` };
+  return { location: locator.at(path), message: `${subject}: ${describeValue(error.data)} is not a valid ${what}`, hint };
 }
 
 /** How a message names the value at `path`: the field, or the list entry. */

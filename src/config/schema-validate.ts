@@ -5,50 +5,16 @@
  * matched, or, if none did, what the alternatives were; an unknown field
  * that is a typo of a missing required one is reported once.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import schema from '../../schemas/gatesync.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { validate as compiledValidate } from './compiled-schema.js';
 import { diagnostic } from './diagnostics.js';
 import type { RawConfig } from './raw-config.js';
-import { explainSchemaError, isRecord } from './schema-errors.js';
+import { explainSchemaError } from './schema-errors.js';
 import type { Diagnostic } from './types.js';
-import { fromPointer, type Locator } from './yaml-locations.js';
+import type { Locator } from './yaml-locations.js';
 
-type SchemaNode = Record<string, unknown>;
-
-let compiled: ValidateFunction<RawConfig> | undefined;
-
-/** Compiled once, on first use: loading the module stays cheap. */
-function validator(): ValidateFunction<RawConfig> {
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile<RawConfig>(
-    withRefsInlined(schema) as SchemaNode,
-  );
-  return compiled;
-}
-
-/** Keywords whose values are data, not subschemas. */
-const DATA_KEYWORDS = new Set(['examples', 'default', 'const', 'enum']);
-
-/**
- * The schema with each local `$ref` replaced by a copy of its target (the
- * schema is not recursive, so this ends). ajv compiles a `$ref` to a separate
- * function and merges its errors by copying the whole error list, which is
- * quadratic when thousands of entries fail; inlined, each error is pushed once.
- */
-function withRefsInlined(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withRefsInlined);
-  if (!isRecord(node)) return node;
-  const inlined: SchemaNode = {};
-  for (const [keyword, value] of Object.entries(node)) {
-    if (keyword === '$ref' || keyword === '$defs') continue;
-    inlined[keyword] = DATA_KEYWORDS.has(keyword) ? value : withRefsInlined(value);
-  }
-  const ref = node.$ref;
-  if (typeof ref !== 'string') return inlined;
-  let target: unknown = schema;
-  for (const segment of fromPointer(ref.replace(/^#/, ''))) target = isRecord(target) ? target[segment] : undefined;
-  if (!isRecord(target)) throw new Error(`gatesync.schema.json: unresolved $ref ${ref}`);
-  return { ...(withRefsInlined(target) as SchemaNode), ...inlined };
-}
+/** Compiled ahead of time (see `compiled-schema.ts`): loading a file neither loads ajv's compiler nor compiles the schema. */
+const validate = compiledValidate as unknown as ValidateFunction<RawConfig>;
 
 export interface SchemaOutcome {
   /** The value, typed, when it matches the schema. */
@@ -57,7 +23,6 @@ export interface SchemaOutcome {
 }
 
 export function validateSchema(value: unknown, locator: Locator): SchemaOutcome {
-  const validate = validator();
   if (validate(value)) return { config: value, errors: [] };
   const relevant = collapseAlternatives(validate.errors ?? []).filter(
     // ajv reports a bad key twice: as `propertyNames` and as the inner error, which says more.

@@ -27,7 +27,7 @@ export function oversizeProblem(bytes: number): SourceProblem | undefined {
   return {
     offset: 0,
     message: `the file is ${formatBytes(bytes)}, over the ${formatBytes(MAX_FILE_BYTES)} limit`,
-    hint: 'a membership file stays small; check that this is the right file',
+    hint: 'the export of a 1,000,000-membership organization is about 80 MB; check that this is the right file',
   };
 }
 

@@ -3,7 +3,8 @@
  * would take too long or too deep a stack to build: deep nesting, huge lists,
  * floods of tokens, anchors or aliases. The lexer is iterative, the scan keeps
  * no tokens, and it stops at the first limit it crosses, so a 1,000,000-entry
- * list is turned away after its first 50,000 entries.
+ * flow list is turned away after its first 50,000 entries. Only files
+ * outside plain block style come here (see `limits.ts`).
  *
  * Collections are tracked the way YAML's indentation defines them: a block
  * sequence by the column of its `-`, a block mapping by the column of its
@@ -11,7 +12,7 @@
  * for unusual layouts (it never matters: real files are far below the limits).
  */
 import { CST, Lexer } from 'yaml';
-import { MAX_ALIASES, MAX_ANCHORS, MAX_DEPTH, MAX_FILE_ENTRIES, MAX_LIST_ENTRIES, MAX_TOKENS } from './limits.js';
+import { MAX_ALIASES, MAX_ANCHORS, MAX_DEPTH, MAX_FULL_YAML_ENTRIES, MAX_FULL_YAML_LIST_ENTRIES, MAX_TOKENS } from './limits.js';
 import type { SourceProblem } from './source-guards.js';
 
 interface OpenCollection {
@@ -22,6 +23,10 @@ interface OpenCollection {
   start: number;
   entries: number;
 }
+
+/** Files this large load fast only in plain block style, which the one-pass reader takes and this scan never sees. */
+export const PLAIN_BLOCK_HINT =
+  'large files must be plain block YAML, as `gatesync export` writes: `key:` lines and `- entry` lists, no flow lists, anchors or multi-line values';
 
 /** Tokens the lexer adds that are not text of the file. */
 const CONTROL_TOKENS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
@@ -53,11 +58,11 @@ export function scanStructure(source: string): SourceProblem | undefined {
 
   const addEntry = (at: number): SourceProblem | undefined => {
     totalEntries += 1;
-    if (totalEntries > MAX_FILE_ENTRIES) {
+    if (totalEntries > MAX_FULL_YAML_ENTRIES) {
       return {
         offset: at,
-        message: `the file has more than ${MAX_FILE_ENTRIES.toLocaleString('en-US')} entries (list items and mapping keys)`,
-        hint: 'the limit keeps loading fast; a membership file is far smaller',
+        message: `the file has more than ${MAX_FULL_YAML_ENTRIES.toLocaleString('en-US')} entries (list items and mapping keys)`,
+        hint: PLAIN_BLOCK_HINT,
       };
     }
     return undefined;
@@ -65,12 +70,12 @@ export function scanStructure(source: string): SourceProblem | undefined {
 
   const count = (collection: OpenCollection, at: number): SourceProblem | undefined => {
     collection.entries += 1;
-    if (collection.entries > MAX_LIST_ENTRIES) {
+    if (collection.entries > MAX_FULL_YAML_LIST_ENTRIES) {
       const what = collection.kind === 'mapping' ? 'mapping' : 'list';
       return {
         offset: collection.start,
-        message: `this ${what} has more than ${MAX_LIST_ENTRIES.toLocaleString('en-US')} entries`,
-        hint: 'the limit keeps loading fast; a membership file is far smaller',
+        message: `this ${what} has more than ${MAX_FULL_YAML_LIST_ENTRIES.toLocaleString('en-US')} entries`,
+        hint: PLAIN_BLOCK_HINT,
       };
     }
     return addEntry(at);
@@ -106,7 +111,7 @@ export function scanStructure(source: string): SourceProblem | undefined {
       return {
         offset: start,
         message: `the file has more than ${MAX_TOKENS.toLocaleString('en-US')} YAML tokens`,
-        hint: 'the limit keeps loading fast; a membership file is far smaller',
+        hint: PLAIN_BLOCK_HINT,
       };
     }
     const type = CST.tokenType(token);

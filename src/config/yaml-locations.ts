@@ -9,7 +9,13 @@ export type PathSegment = string | number;
 
 /** JSON pointer (RFC 6901) of a path: `['workspaces', 'a/b', 0]` → `/workspaces/a~1b/0`. */
 export function toPointer(path: readonly PathSegment[]): string {
-  return path.map((segment) => '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  let pointer = '';
+  for (const segment of path) {
+    const text = String(segment);
+    // Every entry of a large file gets a pointer: escape only the segments that need it.
+    pointer += '/' + (text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text);
+  }
+  return pointer;
 }
 
 /** Inverse of `toPointer`; array indexes come back as strings. */
@@ -44,11 +50,17 @@ export function keyText(pair: Pair): string {
 }
 
 /**
- * Finds nodes of one parsed document by path. Aliases are followed, so a path
- * through `*team` lands on the anchored list. A path that does not exist in
+ * Finds places in one parsed file by path. A path that does not exist in
  * full resolves to the deepest node that does.
  */
-export class Locator {
+export interface Locator {
+  readonly file: string;
+  at(path: readonly PathSegment[], target?: 'value' | 'key'): SourceLocation;
+  atOffset(offset: number, path: readonly PathSegment[] | string): SourceLocation;
+}
+
+/** A `Locator` over a document of the yaml package. Aliases are followed, so a path through `*team` lands on the anchored list. */
+export class DocumentLocator implements Locator {
   private readonly pairIndex = new Map<YAMLMap, Map<string, Pair>>();
 
   constructor(
@@ -58,11 +70,6 @@ export class Locator {
     private readonly aliasTargets: ReadonlyMap<Alias, Node>,
   ) {}
 
-  /**
-   * `target: 'key'` points at the mapping key of the last segment (used for
-   * unknown fields and for whole entries such as a workspace); otherwise at
-   * the value, or at its key when the value is empty.
-   */
   at(path: readonly PathSegment[], target: 'value' | 'key' = 'value'): SourceLocation {
     let node: unknown = this.doc.contents;
     let offset = nodeStart(node) ?? 0;
