@@ -11,8 +11,10 @@
  * for each workspace of the desired state its members (when it manages
  * them), its guardrails (`GET /guardrails?workspace_id=`: without it the API
  * lists only the default workspace's) and the assignments of the guardrails
- * the diff needs — every assignable guardrail of the workspace when members
- * may leave (a leaver is unassigned first), else the managed ones only.
+ * the diff needs: every guardrail listed in the workspace when members may
+ * leave (a leaver is unassigned first, wherever they are assigned), else the
+ * managed ones only. It checks nothing before writing: a file naming a
+ * non-member under a guardrail is left to the API to refuse.
  *
  * `node dist/bench/sequential-baseline.js DESIRED.json [--dry-run]` runs it
  * against MODELGATES_BASE_URL with MODELGATES_API_KEY and prints one JSON
@@ -77,9 +79,7 @@ export async function runSequentialBaseline(
     const live = spec.emails
       ? new Set((await listAll((offset) => sdk.workspaces.listMembers({ id: workspace.id, offset, limit: PAGE_LIMIT }))).map((m) => m.userId))
       : new Set<string>();
-    const guardrails = (await listAll((offset) => sdk.guardrails.list({ workspaceId: workspace.id, offset, limit: PAGE_LIMIT }))).filter(
-      (guardrail) => guardrail.id !== workspace.defaultGuardrailId,
-    );
+    const guardrails = await listAll((offset) => sdk.guardrails.list({ workspaceId: workspace.id, offset, limit: PAGE_LIMIT }));
     const idOfName = new Map(guardrails.map((guardrail) => [guardrail.name, guardrail.id]));
     const managed = new Set((spec.guardrails ?? []).map((g) => idOfName.get(g.name)!));
     const heldBy = new Map<string, string>();
