@@ -5,9 +5,9 @@
  * RSS the process reports for itself as it exits (see `report-usage.ts`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export interface ProcessFigures {
@@ -43,8 +43,12 @@ export async function runProcess(script: string, args: readonly string[], env: R
       child.once('close', (exitCode) => resolve(exitCode ?? 1));
     });
     const wallMs = performance.now() - started;
+    const output = { stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
+    if (!existsSync(usageFile)) {
+      throw new Error(`${basename(script)} ${args.join(' ')} ended (code ${code}) without reporting its usage: ${output.stderr.trim().split('\n')[0] ?? ''}`);
+    }
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as Omit<ProcessFigures, 'wallMs'>;
-    return { code, wallMs, ...usage, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
+    return { code, wallMs, ...usage, ...output };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countByDepth, latencyLowerBound } from '../bench/lower-bound.js';
-import { replaceFigures, BEGIN_MARKER, END_MARKER } from '../bench/readme-figures.js';
+import { renderFigures, replaceFigures, BEGIN_MARKER, END_MARKER } from '../bench/readme-figures.js';
+import type { PhaseResult, SizeResult } from '../bench/run-size.js';
+import { targetsOf, type BenchReport } from '../bench/targets.js';
 import { orgIndex, readDepth, requestDepths } from '../bench/request-depth.js';
 import { generateOrg } from '../src/simulator/index.js';
 
@@ -92,5 +94,49 @@ describe('replaceFigures', () => {
     const readme = `# Title\n\n${BEGIN_MARKER}\nold figures\n${END_MARKER}\n\nafter\n`;
     expect(replaceFigures(readme, 'new figures\n')).toBe(`# Title\n\n${BEGIN_MARKER}\n\nnew figures\n\n${END_MARKER}\n\nafter\n`);
     expect(() => replaceFigures('# no markers\n', 'x')).toThrow(/markers/);
+  });
+});
+
+describe('renderFigures', () => {
+  const phase = (wallMs: number, lowerBoundMs: number, reads: number, writes: number): PhaseResult => ({
+    wallMs, cpuMs: 100, peakRssMb: 120, requests: reads + writes, reads, writes, readBacks: 0, maxInFlight: 8, lowerBoundMs, requestsByDepth: [],
+  });
+  const base = { orgMembers: 2_000, workspaces: 41, guardrails: 164, assignments: 5_962, fileLines: 16_113, fileBytes: 1, concurrency: 8, batchSize: 100, startMs: 250 };
+  const measured: SizeResult = {
+    ...base,
+    memberships: 10_000,
+    loadMs: 300,
+    changes: { add: 1, remove: 1, assign: 1, unassign: 1, move: 1, workspaces: 1, total: 5 },
+    plan: phase(1_000, 900, 282, 0),
+    apply: { ...phase(2_000, 1_900, 282, 326), minimalWrites: 326 },
+    converged: true,
+    violations: [],
+    baselineReads: 353,
+    baseline: { readRequests: 353, writeRequests: 326, readMs: 1, writeMs: 1, wallMs: 20_000, cpuMs: 1, peakRssMb: 1, sameFinalState: true },
+    shapes: [{ shape: 'one workspace, guardrails only', gatesyncPlanRequests: 30, baselineReadRequests: 25 }],
+  };
+  const refused: SizeResult = { ...base, memberships: 200_000, baselineReads: 0, error: 'gatesync.yaml:1:1: error: the file is over the limit' };
+  const report: BenchReport = {
+    date: '2026-01-02T03:04:05.000Z', node: 'v20.0.0', cpus: 2, loadAverage: { start: 1, end: 2 }, latencyMs: 25,
+    sizes: [measured, refused],
+    planner: { memberships: 1_000_000, assignments: 1, changes: 1, cpuMs: 900, wallMs: 900, rssBeforeMb: 300, peakRssMb: 400 },
+  };
+
+  it('states the speed-up, the end-to-end ratio against its target, and a refused size', () => {
+    const figures = renderFigures(report);
+    expect(figures).toContain('`gatesync apply` is 10.0× faster than the strongest simple script');
+    expect(figures).toContain('| 10,000 | **plan + apply** | 3.00 s |  |  |  |  | 2.80 s | **1.07** ✓ |');
+    expect(figures).toContain('not measured: gatesync.yaml:1:1: error: the file is over the limit');
+    expect(figures).toContain('| one workspace, guardrails only | 30 | 25 | ✗ |');
+  });
+
+  it('fails count targets, and only reports timing ones', () => {
+    const failed = targetsOf(report).filter((target) => !target.met);
+    expect(failed.map((target) => target.name)).toEqual([
+      '10,000: "one workspace, guardrails only": plan requests ≤ the baseline\'s reads',
+      '200,000: gatesync plans and applies the file',
+    ]);
+    const slow = { ...report, sizes: [{ ...measured, shapes: [], apply: { ...measured.apply!, wallMs: 5_000 } }] };
+    expect(targetsOf(slow).filter((target) => !target.met)).toEqual([expect.objectContaining({ timing: true, detail: '2.14' })]);
   });
 });
