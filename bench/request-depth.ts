@@ -5,7 +5,8 @@
  * for, so the bound holds for any client reading the same listings.
  *
  * Reads: a first page needs only what names its resource — a workspace's
- * members and guardrails need its UUID (one lookup), a guardrail's
+ * members and guardrails need its UUID (one lookup; a members listing by
+ * the slug from the file needs nothing), a guardrail's
  * assignments need the guardrail's id (its workspace's guardrail listing, or
  * the lookup for a default guardrail) — and every later page needs its first
  * page's `total_count`, one round trip more; `GET /keys` has no
@@ -17,7 +18,7 @@
  * the first write reads back what was written: it needs its workspace's
  * last phase (or, when its workspace is unknown, one write).
  */
-import type { SimulatorState } from '../src/simulator/index.js';
+import { isUuid, type SimulatorState } from '../src/simulator/index.js';
 import type { LoggedRequest } from './simulator-thread.js';
 
 const API_PREFIX = '/api/v1';
@@ -61,7 +62,8 @@ function pageSteps({ path, query }: Request): number {
 function firstPageDepth({ path, query }: Request, index: OrgIndex): number {
   const byWorkspace = query.has('workspace_id') ? 1 : 0;
   if (path === '/keys' || path === '/guardrails') return 1 + byWorkspace;
-  if (/^\/workspaces\/[^/]+\/members$/.test(path)) return 2;
+  const members = /^\/workspaces\/([^/]+)\/members$/.exec(path);
+  if (members) return isUuid(members[1]!) ? 2 : 1;
   const assignments = /^\/guardrails\/([^/]+)\/assignments\/(?:members|keys)$/.exec(path);
   if (assignments) return index.defaultGuardrails.has(assignments[1]!) ? 2 : 3;
   return 1;

@@ -43,6 +43,7 @@ describe('readDepth', () => {
     expect(readDepth(get('/workspaces/ws-001'), index)).toBe(1);
     expect(readDepth(get(`/workspaces/${ws1!.id}/members?offset=0&limit=100`), index)).toBe(2);
     expect(readDepth(get(`/workspaces/${ws1!.id}/members?offset=100&limit=100`), index)).toBe(3);
+    expect(readDepth(get('/workspaces/ws-001/members?offset=0&limit=100'), index)).toBe(1);
     expect(readDepth(get('/guardrails?offset=0&limit=100'), index)).toBe(1);
     expect(readDepth(get(`/guardrails?workspace_id=${ws1!.id}&offset=0&limit=100`), index)).toBe(2);
     expect(readDepth(get(`/guardrails/${guardrail.id}/assignments/members?offset=0&limit=100`), index)).toBe(3);
