@@ -1,12 +1,12 @@
 /**
  * The README's "Figures" block, rendered from a run's report: `npm run
- * bench` prints it, and `node dist/bench/readme-figures.js [--write]`
- * renders it again from bench/results.json (with `--write`, into README.md
- * between the two `bench:figures` markers), so the README always shows one
- * run's figures and nothing typed by hand.
+ * bench` prints it, and `node dist/bench/readme-figures.js [--write [FILE]]`
+ * renders it again from bench/results.json (with `--write`, into FILE,
+ * README.md by default, between the two `bench:figures` markers), so the
+ * documentation always shows one run's figures and nothing typed by hand.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SizeResult } from './run-size.js';
 import { endToEndRatio, END_TO_END_FACTOR, END_TO_END_SIZES, n, targetsOf, type BenchReport } from './targets.js';
@@ -142,9 +142,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const root = join(import.meta.dirname, '..', '..');
   const report = JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as BenchReport & { sizes: SizeResult[] };
   const figures = renderFigures(report);
-  if (process.argv.includes('--write')) {
-    const readme = join(root, 'README.md');
-    writeFileSync(readme, replaceFigures(readFileSync(readme, 'utf8'), figures));
+  const write = process.argv.indexOf('--write');
+  if (write >= 0) {
+    const target = resolve(root, process.argv[write + 1] ?? 'README.md');
+    writeFileSync(target, replaceFigures(readFileSync(target, 'utf8'), figures));
   } else {
     process.stdout.write(figures);
   }
