@@ -8,7 +8,7 @@
  * both left the organization in the same state.
  *
  * Besides: the process start and the loading of the file (`gatesync
- * validate` of a one-line file and of this one, offline), and on a
+ * validate` of a minimal file and of this one, offline), and on a
  * latency-free copy the requests the baseline's reads take, and for each
  * file shape (`fileShapes`) the requests of `gatesync plan` and of the
  * baseline's reads.
@@ -74,7 +74,7 @@ export interface SizeResult {
   /** Set when gatesync refused the file or failed: the figures below are then absent. */
   error?: string;
   changes?: Plan['summary'];
-  /** Wall time of `gatesync validate` on a one-line file: process start, modules, schema. */
+  /** Wall time of `gatesync validate` on a minimal file: process start, modules, schema. */
   startMs: number;
   /** Wall time `gatesync validate` spends on this file beyond `startMs`: reading and checking it. */
   loadMs?: number;
