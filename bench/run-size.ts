@@ -1,47 +1,64 @@
 /**
- * One benchmark size, in its own process (so that its peak RSS is its own):
- * starts the simulator in-process, on its own thread, with 25 ms latency;
- * writes the churned desired state as a gatesync file; runs the real
- * pipeline on it — the CLI's `loadConfig`, an `HttpProvider`, `buildPlan`
- * (observe, resolve, plan), `assertSafe`, then the CLI's `applyPlan` — and
- * plans again to check nothing is left. Then, on a fresh copy of the
- * organization, the sequential baseline, and checks both runs left the
- * organization in the same state.
+ * One benchmark size, end to end: generates the organization and the
+ * churned desired state, writes the gatesync file, starts the simulator on
+ * its own thread with 25 ms latency, and runs the built CLI as a user does —
+ * `gatesync plan`, then `gatesync apply --yes`, each its own process — then
+ * plans again to check nothing is left. On a fresh copy of the organization
+ * it runs the sequential baseline script (its own process too) and checks
+ * both left the organization in the same state.
  *
- * `node dist/bench/run-size.js MEMBERSHIPS [--baseline]` prints one JSON line.
+ * Besides: the process start and the loading of the file (`gatesync
+ * validate` of a minimal file and of this one, offline), and on a
+ * latency-free copy the requests the baseline's reads take, and for each
+ * file shape (`fileShapes`) the requests of `gatesync plan` and of the
+ * baseline's reads.
+ *
+ * `node dist/bench/run-size.js MEMBERSHIPS [--baseline] [--shapes]` prints one JSON line.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applyPlan } from '../src/cli/commands/apply.js';
-import { parseCliArgs } from '../src/cli/args.js';
-import type { Io } from '../src/cli/io.js';
-import { buildPlan, loadConfig } from '../src/cli/pipeline.js';
-import { assertSafe } from '../src/plan/safety.js';
-import type { ChangeKind, Plan } from '../src/plan/types.js';
-import type { RequestEvent } from '../src/providers/api-client.js';
-import { HttpProvider } from '../src/providers/http-provider.js';
-import { pageCount } from '../src/providers/paginate.js';
+import type { Change, Plan } from '../src/plan/types.js';
 import type { SimulatorState } from '../src/simulator/index.js';
-import { latencyLowerBound, measure, stagedTime, countByDepth, type PhaseFigures } from './measure.js';
-import { churnedDesired, desiredYaml, orgState, SIZES, type DesiredSpec } from './scenario.js';
+import { countByDepth, latencyLowerBound } from './lower-bound.js';
+import { orgIndex, requestDepths, type OrgIndex } from './request-depth.js';
+import { runProcess, type ProcessFigures, type ProcessRun } from './run-process.js';
+import { churnedDesired, desiredYaml, fileShapes, orgState, SIZES, type DesiredSpec, type OrgSize } from './scenario.js';
 import { runSequentialBaseline, type BaselineResult } from './sequential-baseline.js';
 import { SimulatorThread } from './simulator-thread.js';
 
 export const LATENCY_MS = 25;
+/** gatesync's defaults, which the benchmark runs with. */
+export const CONCURRENCY = 8;
+export const BATCH_SIZE = 100;
 
-export interface PhaseResult extends PhaseFigures {
-  /** The part of `cpuMs` the simulator's thread was busy. */
-  simulatorCpuMs: number;
+const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
+const BASELINE = join(import.meta.dirname, 'sequential-baseline.js');
+const OFFLINE_RUNS = 3;
+/** The smallest file `validate` accepts: validating it costs the process start, the modules and the schema, not the file. */
+const TINY_FILE = 'version: 1\nworkspaces:\n  ws-001:\n    members:\n      - member1@corp.example\n';
+
+export interface PhaseResult extends ProcessFigures {
   requests: number;
-  /** What the target allows: the minimal number of requests (plan) or write calls (apply). */
-  expectedRequests: number;
+  /** Reads made to plan (every read of `plan`; those before the first write in `apply`). */
+  reads: number;
+  writes: number;
+  /** Reads after apply's first write: reading back what it wrote. */
+  readBacks: number;
   maxInFlight: number;
   lowerBoundMs: number;
-  /** The same requests with a barrier between dependency levels, for reference. */
-  stagedMs: number;
   requestsByDepth: number[];
+}
+
+export interface BaselineRun extends BaselineResult, ProcessFigures {
+  sameFinalState: boolean;
+}
+
+export interface ShapeCounts {
+  shape: string;
+  gatesyncPlanRequests: number;
+  baselineReadRequests: number;
 }
 
 export interface SizeResult {
@@ -50,247 +67,189 @@ export interface SizeResult {
   workspaces: number;
   guardrails: number;
   assignments: number;
+  fileLines: number;
+  fileBytes: number;
   concurrency: number;
   batchSize: number;
-  changes: Plan['summary'];
-  plan: PhaseResult & {
-    /** `[plan]` lines of `--verbose`: why the assignments were read the way they were. */
-    explain: string[];
-    /** Requests each way of reading assignments costs on this organization. */
-    assignmentListing: { chosen: 'org-wide' | 'per-guardrail'; orgWide: number; perGuardrail: number };
-    /** The plan's wall time: loading the file, reading (first request queued to last answer), resolving and planning (after the last answer). */
-    loadMs: number;
-    readMs: number;
-    resolveAndPlanMs: number;
-  };
-  apply: PhaseResult & { ok: boolean };
-  /** Changes left by planning again after apply (0 when apply did everything). */
-  replanChanges: number;
-  violations: string[];
-  baseline?: BaselineResult & { sameFinalState: boolean };
-  /** Sequential requests the baseline would make: its time is at least this × latency. */
-  baselineRequests: number;
+  /** Set when gatesync refused the file or failed: the figures below are then absent. */
+  error?: string;
+  changes?: Plan['summary'];
+  /** Wall time of `gatesync validate` on a minimal file: process start, modules, schema. */
+  startMs: number;
+  /** Wall time `gatesync validate` spends on this file beyond `startMs`: reading and checking it. */
+  loadMs?: number;
+  plan?: PhaseResult;
+  apply?: PhaseResult & { minimalWrites: number };
+  /** Planning again after apply found nothing to do. */
+  converged?: boolean;
+  violations?: string[];
+  /** The baseline's reads, counted on a latency-free copy; its writes are `apply.minimalWrites`. */
+  baselineReads: number;
+  baseline?: BaselineRun;
+  shapes?: ShapeCounts[];
 }
 
-export async function runSize(memberships: number, withBaseline: boolean): Promise<SizeResult> {
-  const size = SIZES.find((s) => s.memberships === memberships);
-  if (!size) throw new Error(`no benchmark size with ${memberships} memberships`);
+export async function runSize(size: OrgSize, options: { baseline: boolean; shapes: boolean }): Promise<SizeResult> {
   const state = orgState(size);
   const desired = churnedDesired(state);
+  const index = orgIndex(state);
   const dir = mkdtempSync(join(tmpdir(), 'gatesync-bench-'));
-  const file = join(dir, 'gatesync.yaml');
-  writeFileSync(file, desiredYaml(desired));
-
-  const simulator = await SimulatorThread.start(state, LATENCY_MS);
-  const explain: string[] = [];
-  const io: Io = {
-    stdout: () => undefined,
-    stderr: (text) => void (text.startsWith('[plan]') && explain.push(text.trim())),
-    env: {},
-    stdinIsTTY: false,
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd: dir,
-    ask: async () => 'no',
+  const yaml = desiredYaml(desired);
+  writeFileSync(join(dir, 'gatesync.yaml'), yaml);
+  writeFileSync(join(dir, 'tiny.yaml'), TINY_FILE);
+  writeFileSync(join(dir, 'desired.json'), JSON.stringify(desired));
+  const result: SizeResult = {
+    memberships: size.memberships,
+    orgMembers: state.members.length,
+    workspaces: state.workspaces.length,
+    guardrails: state.guardrails.length,
+    assignments: state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0),
+    fileLines: yaml.split('\n').length - 1,
+    fileBytes: Buffer.byteLength(yaml),
+    concurrency: CONCURRENCY,
+    batchSize: BATCH_SIZE,
+    startMs: 0,
+    baselineReads: 0,
   };
-  const planArgs = parseCliArgs(['plan', '-c', file, '--verbose']);
-  const applyArgs = parseCliArgs(['apply', '-c', file, '--yes']);
-  let paths: string[] = [];
-  let firstRequestAt = Infinity;
-  let lastAnswerAt = 0;
-  const provider = new HttpProvider({
-    baseUrl: simulator.url,
-    apiKey: simulator.apiKey,
-    concurrency: planArgs.concurrency,
-    maxRetries: planArgs.maxRetries,
-    onRequest: (event: RequestEvent) => {
-      paths.push(event.path);
-      const now = performance.now();
-      firstRequestAt = Math.min(firstRequestAt, now - event.durationMs);
-      lastAnswerAt = Math.max(lastAnswerAt, now);
-    },
-  });
-
   try {
-    await simulator.reset();
-    let loadMs = 0;
-    let resolveAndPlanMs = 0;
-    const planned = await measure(async () => {
-      const loadStarted = performance.now();
-      const config = await loadConfig(planArgs, io);
-      loadMs = performance.now() - loadStarted;
-      const { plan } = await buildPlan(config, provider, planArgs, io);
-      assertSafe(plan, config.safety);
-      resolveAndPlanMs = performance.now() - lastAnswerAt;
-      return plan;
-    });
-    const plan = planned.value;
-    const planStats = await simulator.stats();
-    const planDepths = paths.map(observeDepth);
-    const listing = assignmentListingCosts(state);
-    const planPhase = {
-      ...planned.figures,
-      simulatorCpuMs: planStats.busyMs,
-      requests: planStats.requests,
-      expectedRequests: minimalPlanRequests(state, listing),
-      maxInFlight: planStats.maxInFlight,
-      lowerBoundMs: latencyLowerBound(planDepths, planArgs.concurrency, LATENCY_MS),
-      stagedMs: stagedTime(planDepths, planArgs.concurrency, LATENCY_MS),
-      requestsByDepth: countByDepth(planDepths),
-      explain,
-      assignmentListing: listing,
-      loadMs,
-      readMs: lastAnswerAt - firstRequestAt,
-      resolveAndPlanMs,
-    };
+    const offline = { cwd: dir, env: {} };
+    result.startMs = (await fastest(() => cli(['validate', '-c', 'tiny.yaml'], offline))).wallMs;
+    const validated = await fastest(() => cli(['validate', '-c', 'gatesync.yaml'], offline));
+    if (validated.code !== 0) return { ...result, error: firstLine(validated.stderr) };
+    result.loadMs = Math.max(0, validated.wallMs - result.startMs);
 
-    await simulator.reset();
-    paths = [];
-    const applied = await measure(() => applyPlan(plan, provider, applyArgs, io));
-    const applyStats = await simulator.stats();
-    const applyDepths = applyDepthsOf(plan, applyArgs.batchSize);
-    const applyPhase = {
-      ...applied.figures,
-      simulatorCpuMs: applyStats.busyMs,
-      requests: applyStats.writes,
-      expectedRequests: applyDepths.length,
-      maxInFlight: applyStats.maxInFlight,
-      lowerBoundMs: latencyLowerBound(applyDepths, applyArgs.concurrency, LATENCY_MS),
-      stagedMs: stagedTime(applyDepths, applyArgs.concurrency, LATENCY_MS),
-      requestsByDepth: countByDepth(applyDepths),
-      ok: applied.value.ok,
-    };
+    const counted = await countReads(state, desired, dir, options.shapes);
+    result.baselineReads = counted.baselineReads;
+    if (counted.shapes) result.shapes = counted.shapes;
 
-    const replan = await buildPlan(await loadConfig(planArgs, io), provider, { ...planArgs, verbose: false }, io);
-    const finalState = await simulator.snapshot();
-    const baseline = withBaseline ? await runBaseline(size, desired, finalState) : undefined;
+    const simulator = await SimulatorThread.start(state, LATENCY_MS);
+    try {
+      const env = { MODELGATES_BASE_URL: simulator.url, MODELGATES_API_KEY: simulator.apiKey };
+      const planned = await phase(simulator, index, () => cli(['plan', '-c', 'gatesync.yaml', '--format', 'json'], { cwd: dir, env }));
+      if (planned.run.code !== 0) return { ...result, error: firstLine(planned.run.stderr) };
+      const plan = JSON.parse(planned.run.stdout) as Plan;
+      result.changes = plan.summary;
+      result.plan = planned.figures;
 
-    return {
-      memberships,
-      orgMembers: state.members.length,
-      workspaces: state.workspaces.length,
-      guardrails: state.guardrails.length,
-      assignments: state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0),
-      concurrency: planArgs.concurrency,
-      batchSize: applyArgs.batchSize,
-      changes: plan.summary,
-      plan: planPhase,
-      apply: applyPhase,
-      replanChanges: replan.plan.summary.total,
-      violations: applyStats.violations,
-      baseline,
-      baselineRequests: baselineReads(state) + plan.summary.total,
-    };
+      const applied = await phase(simulator, index, () => cli(['apply', '-c', 'gatesync.yaml', '--yes'], { cwd: dir, env }));
+      if (applied.run.code !== 0) return { ...result, error: `apply: ${firstLine(applied.run.stderr || applied.run.stdout)}` };
+      result.apply = { ...applied.figures, minimalWrites: minimalWriteCalls(plan.changes, BATCH_SIZE) };
+      result.violations = (await simulator.stats()).violations;
+
+      const again = await cli(['plan', '-c', 'gatesync.yaml', '--detailed-exitcode'], { cwd: dir, env });
+      result.converged = again.code === 0;
+      if (options.baseline) result.baseline = await runBaseline(size, join(dir, 'desired.json'), await simulator.snapshot());
+    } finally {
+      await simulator.close();
+    }
+    return result;
   } finally {
-    await provider.close();
-    await simulator.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function runBaseline(size: (typeof SIZES)[number], desired: DesiredSpec, gatesyncFinalState: string) {
+function cli(args: string[], { cwd, env }: { cwd: string; env: Record<string, string> }): Promise<ProcessRun> {
+  return runProcess(CLI, args, env, cwd);
+}
+
+/** Offline runs are short and cheap: the fastest of three keeps other load on the machine out of the split. */
+async function fastest(run: () => Promise<ProcessRun>): Promise<ProcessRun> {
+  let best = await run();
+  for (let i = 1; i < OFFLINE_RUNS; i++) {
+    const next = await run();
+    if (next.wallMs < best.wallMs) best = next;
+  }
+  return best;
+}
+
+/** Runs one process against a freshly reset simulator and reads what it asked of it. */
+async function phase(simulator: SimulatorThread, index: OrgIndex, run: () => Promise<ProcessRun>): Promise<{ run: ProcessRun; figures: PhaseResult }> {
+  await simulator.reset();
+  const finished = await run();
+  const stats = await simulator.stats();
+  const { depths, reads, writes, readBacks } = requestDepths(stats.log, index);
+  const { wallMs, cpuMs, peakRssMb } = finished;
+  return {
+    run: finished,
+    figures: {
+      wallMs,
+      cpuMs,
+      peakRssMb,
+      requests: stats.requests,
+      reads,
+      writes,
+      readBacks,
+      maxInFlight: stats.maxInFlight,
+      lowerBoundMs: latencyLowerBound(depths, CONCURRENCY, LATENCY_MS),
+      requestsByDepth: countByDepth(depths),
+    },
+  };
+}
+
+/**
+ * On a latency-free copy of the organization (nothing here writes): the
+ * baseline's reads for the benchmark's file and, when asked, the requests of
+ * `gatesync plan` and of the baseline's reads for every file shape.
+ */
+async function countReads(state: SimulatorState, desired: DesiredSpec, dir: string, withShapes: boolean) {
+  const simulator = await SimulatorThread.start(state, 0);
+  try {
+    const baselineReads = async (spec: DesiredSpec) => (await runSequentialBaseline(simulator.url, simulator.apiKey, spec, { dryRun: true })).readRequests;
+    if (!withShapes) return { baselineReads: await baselineReads(desired) };
+    const env = { MODELGATES_BASE_URL: simulator.url, MODELGATES_API_KEY: simulator.apiKey };
+    const shapes: ShapeCounts[] = [];
+    for (const [i, { name, spec }] of fileShapes(state, desired).entries()) {
+      const file = `shape-${i}.yaml`;
+      writeFileSync(join(dir, file), desiredYaml(spec));
+      await simulator.reset();
+      // Counts only: the plan may be refused as unsafe (exit 3) after reading everything.
+      const planned = await cli(['plan', '-c', file], { cwd: dir, env });
+      if (planned.code !== 0 && planned.code !== 3) throw new Error(`plan of the "${name}" file failed: ${firstLine(planned.stderr)}`);
+      const gatesyncPlanRequests = (await simulator.stats()).requests;
+      shapes.push({ shape: name, gatesyncPlanRequests, baselineReadRequests: await baselineReads(spec) });
+    }
+    return { baselineReads: shapes[0]!.baselineReadRequests, shapes };
+  } finally {
+    await simulator.close();
+  }
+}
+
+async function runBaseline(size: OrgSize, desiredFile: string, gatesyncFinalState: string): Promise<BaselineRun> {
   const simulator = await SimulatorThread.start(orgState(size), LATENCY_MS);
   try {
-    const result = await runSequentialBaseline(simulator.url, simulator.apiKey, desired);
-    return { ...result, sameFinalState: (await simulator.snapshot()) === gatesyncFinalState };
+    const env = { MODELGATES_BASE_URL: simulator.url, MODELGATES_API_KEY: simulator.apiKey };
+    const run = await runProcess(BASELINE, [desiredFile], env, import.meta.dirname);
+    if (run.code !== 0) throw new Error(`the baseline failed: ${firstLine(run.stderr)}`);
+    const counts = JSON.parse(run.stdout) as BaselineResult;
+    const { wallMs, cpuMs, peakRssMb } = run;
+    return { ...counts, wallMs, cpuMs, peakRssMb, sameFinalState: (await simulator.snapshot()) === gatesyncFinalState };
   } finally {
     await simulator.close();
   }
 }
 
 /**
- * The dependency depth of each request `observe` makes: 1 needs nothing
- * (first pages of the org members and of the org-wide assignments, the
- * workspace lookups); 2 needs one answer (other org-member pages, first pages
- * of workspace members and guardrails); 3 needs two (other pages of those,
- * the rest of the org-wide assignments or each guardrail's first page); 4
- * the other pages of each guardrail's assignments.
+ * The fewest bulk calls that carry a plan: one per resource, call kind and
+ * batch of `batchSize` (a move is an assign on its new guardrail).
  */
-function observeDepth(path: string): number {
-  const [route = '', query = ''] = path.split('?');
-  const first = new URLSearchParams(query).get('offset') === '0';
-  if (route === '/organization/members') return first ? 1 : 2;
-  if (route === '/guardrails/assignments/members') return first ? 1 : 3;
-  if (/^\/workspaces\/[^/]+$/.test(route)) return 1;
-  if (/^\/workspaces\/[^/]+\/members$/.test(route) || route === '/guardrails') return first ? 2 : 3;
-  if (/^\/guardrails\/[^/]+\/assignments\/members$/.test(route)) return first ? 3 : 4;
-  return 5;
-}
-
-/** What reading the assignments costs each way here, and which way `observe`'s rule picks (see `readAssignments`). */
-function assignmentListingCosts(state: SimulatorState): SizeResult['plan']['assignmentListing'] {
-  const perGuardrail = state.guardrails.reduce((sum, g) => sum + pageCount(g.members?.length ?? 0), 0);
-  const orgWide = pageCount(state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0));
-  return orgWide <= state.guardrails.length
-    ? { chosen: 'org-wide', orgWide, perGuardrail }
-    : { chosen: 'per-guardrail', orgWide, perGuardrail };
-}
-
-/**
- * The fewest requests the plan can make with the file managing every
- * workspace: every page of every listing made, once, plus the lookups —
- * the org members, one lookup per workspace, each workspace's members
- * (none for the default one) and guardrails, and the assignments the
- * cheaper way (plus the one org-wide first page read to choose, when it
- * was not the cheaper way).
- */
-function minimalPlanRequests(state: SimulatorState, listing: SizeResult['plan']['assignmentListing']): number {
-  let requests = pageCount(state.members.length) + state.workspaces.length;
-  for (const workspace of state.workspaces) {
-    if (workspace.slug !== 'default') requests += pageCount(workspace.members?.length ?? 0);
-    requests += pageCount(state.guardrails.filter((g) => g.workspace_id === workspace.id).length);
-  }
-  return requests + (listing.chosen === 'org-wide' ? listing.orgWide : listing.perGuardrail + 1);
-}
-
-/** The baseline's reads: the same listings as gatesync's per-guardrail path, page by page, and a lookup per workspace. */
-function baselineReads(state: SimulatorState): number {
-  let requests = pageCount(state.members.length) + state.workspaces.length;
-  for (const workspace of state.workspaces) {
-    if (workspace.slug !== 'default') requests += pageCount(workspace.members?.length ?? 0);
-    const guardrails = state.guardrails.filter((g) => g.workspace_id === workspace.id);
-    requests += pageCount(guardrails.length);
-    for (const guardrail of guardrails) requests += pageCount(guardrail.members?.length ?? 0);
-  }
-  return requests;
-}
-
-/** The applier's phases, in the order they run within a workspace (moves are assign calls). */
-const APPLY_PHASE: Record<ChangeKind, number> = { 'add-member': 0, assign: 1, move: 1, unassign: 2, 'remove-member': 3 };
-
-/**
- * One entry per bulk call the plan needs at the fewest — one per resource,
- * call kind and batch of `batchSize` — holding its dependency depth: the
- * rank of its phase among the non-empty phases of its workspace (adds,
- * assigns and moves, unassigns, removals run one after the other there).
- */
-function applyDepthsOf(plan: Plan, batchSize: number): number[] {
-  const calls = new Map<string, { workspaceId: string; phase: number; members: number }>();
-  for (const change of plan.changes) {
-    const phase = APPLY_PHASE[change.kind];
+export function minimalWriteCalls(changes: readonly Change[], batchSize: number): number {
+  const sizes = new Map<string, number>();
+  for (const change of changes) {
+    const kind = change.kind === 'move' ? 'assign' : change.kind;
     const target = 'guardrailId' in change ? change.guardrailId : change.workspaceId;
-    const key = `${phase}\u0000${target}`;
-    const call = calls.get(key);
-    if (call) call.members++;
-    else calls.set(key, { workspaceId: change.workspaceId, phase, members: 1 });
+    const key = `${kind} ${target}`;
+    sizes.set(key, (sizes.get(key) ?? 0) + 1);
   }
-  const phasesByWorkspace = new Map<string, Set<number>>();
-  for (const call of calls.values()) {
-    const phases = phasesByWorkspace.get(call.workspaceId) ?? new Set<number>();
-    phases.add(call.phase);
-    phasesByWorkspace.set(call.workspaceId, phases);
-  }
-  const depths: number[] = [];
-  for (const call of calls.values()) {
-    const ranked = [...phasesByWorkspace.get(call.workspaceId)!].sort((a, b) => a - b);
-    const depth = ranked.indexOf(call.phase) + 1;
-    for (let i = 0; i < Math.ceil(call.members / batchSize); i++) depths.push(depth);
-  }
-  return depths;
+  return [...sizes.values()].reduce((sum, count) => sum + Math.ceil(count / batchSize), 0);
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const memberships = Number(process.argv[2]);
-  const result = await runSize(memberships, process.argv.includes('--baseline'));
-  console.log(JSON.stringify(result));
+  const size = SIZES.find((s) => s.memberships === memberships);
+  if (!size) throw new Error(`no benchmark size with ${process.argv[2]} memberships; sizes: ${SIZES.map((s) => s.memberships).join(', ')}`);
+  console.log(JSON.stringify(await runSize(size, { baseline: process.argv.includes('--baseline'), shapes: process.argv.includes('--shapes') })));
 }

@@ -22,6 +22,7 @@ export const SIZES: readonly OrgSize[] = [
   { memberships: 1_000, members: 400, workspaces: 10, guardrailsPerWorkspace: 3 },
   { memberships: 10_000, members: 2_000, workspaces: 40, guardrailsPerWorkspace: 3 },
   { memberships: 50_000, members: 10_000, workspaces: 100, guardrailsPerWorkspace: 3 },
+  { memberships: 200_000, members: 40_000, workspaces: 200, guardrailsPerWorkspace: 3 },
 ];
 
 /** Share of a workspace's members who leave, and (as many) who join. */
@@ -40,7 +41,8 @@ export interface DesiredWorkspaceSpec {
   slug: string;
   /** Absent for the default workspace, whose membership is implicit. */
   emails?: string[];
-  guardrails: DesiredGuardrailSpec[];
+  /** Absent when the file manages none of the workspace's guardrails (no `guardrails:` key). */
+  guardrails?: DesiredGuardrailSpec[];
 }
 
 export interface DesiredSpec {
@@ -120,6 +122,7 @@ export function desiredYaml(spec: DesiredSpec): string {
       lines.push('    members:');
       for (const email of workspace.emails) lines.push(`      - ${email}`);
     }
+    if (!workspace.guardrails) continue;
     lines.push('    guardrails:');
     for (const guardrail of workspace.guardrails) {
       lines.push(guardrail.emails.length ? `      ${guardrail.name}:` : `      ${guardrail.name}: []`);
@@ -127,4 +130,31 @@ export function desiredYaml(spec: DesiredSpec): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Files of other shapes over the same organization, for comparing request
+ * counts: what gatesync reads depends on what the file names. A file that
+ * leaves membership unmanaged assigns current members only.
+ */
+export function fileShapes(state: SimulatorState, spec: DesiredSpec): { name: string; spec: DesiredSpec }[] {
+  const emailOf = new Map(state.members.map((m) => [m.id, m.email]));
+  const currentEmails = new Map(
+    state.workspaces.map((w) => [w.slug, new Set(w.slug === 'default' ? emailOf.values() : (w.members ?? []).map((userId) => emailOf.get(userId)!))]),
+  );
+  const guardrailsOnly = spec.workspaces.map(({ slug, guardrails }) => ({
+    slug,
+    guardrails: guardrails?.map((g) => ({ name: g.name, emails: g.emails.filter((email) => currentEmails.get(slug)?.has(email)) })),
+  }));
+  const membersOnly = spec.workspaces.filter((w) => w.emails).map(({ slug, emails }) => ({ slug, emails }));
+  const first = spec.workspaces.find((w) => w.emails);
+  const only = <T extends { slug: string }>(workspaces: T[], slug: string | undefined) => ({ workspaces: workspaces.filter((w) => w.slug === slug) });
+  return [
+    { name: 'every workspace, members and guardrails', spec },
+    { name: 'every workspace, members only', spec: { workspaces: membersOnly } },
+    { name: 'every workspace, guardrails only', spec: { workspaces: guardrailsOnly } },
+    { name: 'one workspace, members and guardrails', spec: only(spec.workspaces, first?.slug) },
+    { name: 'one workspace, guardrails only', spec: only(guardrailsOnly, first?.slug) },
+    { name: 'the default workspace, guardrails only', spec: only(guardrailsOnly, 'default') },
+  ];
 }

@@ -1,15 +1,33 @@
 /**
- * The alternative gatesync is measured against: what a script on the
- * official SDK does when written the obvious way. Every listing is read page
- * by page (limit 100, one page after the other), and every change is its own
- * call (the bulk endpoints with one id), one after the other. Reads and the
- * diff are otherwise the same as gatesync's: the listed workspaces, their
- * members, guardrails and assignments; adds, then assigns and moves, then
- * unassigns, then removals.
+ * The alternative gatesync is measured against: the strongest simple script
+ * a user writes on the official SDK (`@openrouter/sdk`), one request at a
+ * time. It reads every listing page by page (limit 100, stopping at
+ * `total_count`), then makes one bulk call per resource, call kind and batch
+ * of up to 100 ids: adds, then assigns (moves included), then unassigns,
+ * then removals.
+ *
+ * It reads only what its diff needs: the organization's members (emails to
+ * ids), the workspaces (one listing rather than a lookup per workspace), and
+ * for each workspace of the desired state its members (when it manages
+ * them), its guardrails (`GET /guardrails?workspace_id=`: without it the API
+ * lists only the default workspace's) and the assignments of the guardrails
+ * the diff needs: every guardrail listed in the workspace when members may
+ * leave (a leaver is unassigned first, wherever they are assigned), else the
+ * managed ones only. It checks nothing before writing: a file naming a
+ * non-member under a guardrail is left to the API to refuse.
+ *
+ * `node dist/bench/sequential-baseline.js DESIRED.json [--dry-run]` runs it
+ * against MODELGATES_BASE_URL with MODELGATES_API_KEY and prints one JSON
+ * line; `--dry-run` reads and diffs without writing.
  */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { OpenRouter } from '@openrouter/sdk';
 import type { DesiredSpec } from './scenario.js';
 
 const PAGE_LIMIT = 100;
+/** The documented maximum of `members/add` and `members/remove`, used for every bulk call. */
+const BATCH_LIMIT = 100;
 
 export interface BaselineResult {
   readRequests: number;
@@ -18,90 +36,117 @@ export interface BaselineResult {
   writeMs: number;
 }
 
-type Write = () => Promise<unknown>;
-
 interface Page<T> {
-  data: T[];
-  total_count: number;
+  result: { data: T[]; totalCount: number };
 }
 
-export async function runSequentialBaseline(baseUrl: string, apiKey: string, desired: DesiredSpec): Promise<BaselineResult> {
+type Phase = 'add' | 'assign' | 'unassign' | 'remove';
+const PHASES: readonly Phase[] = ['add', 'assign', 'unassign', 'remove'];
+
+/** One bulk call of the diff: `target` is a workspace id (add, remove) or a guardrail id (assign, unassign). */
+interface Write {
+  phase: Phase;
+  target: string;
+  userIds: string[];
+}
+
+export async function runSequentialBaseline(
+  baseUrl: string,
+  apiKey: string,
+  desired: DesiredSpec,
+  options: { dryRun?: boolean } = {},
+): Promise<BaselineResult> {
+  const sdk = new OpenRouter({ apiKey, serverURL: baseUrl });
   let requests = 0;
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    requests++;
-    const response = await fetch(baseUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
-  const listAll = async <T>(path: string): Promise<T[]> => {
+  const listAll = async <T>(page: (offset: number) => Promise<Page<T>>): Promise<T[]> => {
     const items: T[] = [];
-    const separator = path.includes('?') ? '&' : '?';
     for (let offset = 0; ; offset += PAGE_LIMIT) {
-      const page = await call<Page<T>>('GET', `${path}${separator}offset=${offset}&limit=${PAGE_LIMIT}`);
-      items.push(...page.data);
-      if (offset + PAGE_LIMIT >= page.total_count) return items;
+      requests++;
+      const { result } = await page(offset);
+      items.push(...result.data);
+      if (offset + PAGE_LIMIT >= result.totalCount) return items;
     }
   };
 
   const readStarted = performance.now();
-  const members = await listAll<{ id: string; email: string }>('/organization/members');
-  const userIdOf = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
-  const adds: Write[] = [];
-  const assigns: Write[] = [];
-  const unassigns: Write[] = [];
-  const removals: Write[] = [];
+  const members = await listAll((offset) => sdk.organization.listMembers({ offset, limit: PAGE_LIMIT }));
+  const userIdOf = new Map(members.map((member) => [member.email.toLowerCase(), member.id]));
+  const workspaces = await listAll((offset) => sdk.workspaces.list({ offset, limit: PAGE_LIMIT }));
+  const writes: Write[] = [];
   for (const spec of desired.workspaces) {
-    const { data: workspace } = await call<{ data: { id: string; slug: string } }>('GET', `/workspaces/${encodeURIComponent(spec.slug)}`);
-    const liveMembers = new Set(
-      spec.emails === undefined
-        ? []
-        : (await listAll<{ user_id: string }>(`/workspaces/${workspace.id}/members`)).map((m) => m.user_id),
-    );
-    const guardrails = await listAll<{ id: string; name: string }>(`/guardrails?workspace_id=${workspace.id}`);
+    const workspace = workspaces.find((w) => w.slug === spec.slug);
+    if (!workspace) throw new Error(`no workspace ${spec.slug}`);
+    const live = spec.emails
+      ? new Set((await listAll((offset) => sdk.workspaces.listMembers({ id: workspace.id, offset, limit: PAGE_LIMIT }))).map((m) => m.userId))
+      : new Set<string>();
+    const guardrails = await listAll((offset) => sdk.guardrails.list({ workspaceId: workspace.id, offset, limit: PAGE_LIMIT }));
+    const idOfName = new Map(guardrails.map((guardrail) => [guardrail.name, guardrail.id]));
+    const managed = new Set((spec.guardrails ?? []).map((g) => idOfName.get(g.name)!));
     const heldBy = new Map<string, string>();
     for (const guardrail of guardrails) {
-      const assigned = (await listAll<{ user_id: string }>(`/guardrails/${guardrail.id}/assignments/members`)).map((a) => a.user_id);
-      for (const userId of assigned) heldBy.set(userId, guardrail.id);
+      if (!spec.emails && !managed.has(guardrail.id)) continue;
+      const assignments = await listAll((offset) => sdk.guardrails.listGuardrailMemberAssignments({ id: guardrail.id, offset, limit: PAGE_LIMIT }));
+      for (const assignment of assignments) heldBy.set(assignment.userId, guardrail.id);
     }
 
-    const wantedMembers = spec.emails && new Set(spec.emails.map((email) => userIdOf.get(email)!));
-    const leaving = new Set<string>();
-    if (wantedMembers) {
-      for (const userId of wantedMembers) {
-        if (!liveMembers.has(userId)) adds.push(() => call('POST', `/workspaces/${workspace.id}/members/add`, { user_ids: [userId] }));
-      }
-      for (const userId of liveMembers) {
-        if (wantedMembers.has(userId)) continue;
-        leaving.add(userId);
-        removals.push(() => call('POST', `/workspaces/${workspace.id}/members/remove`, { user_ids: [userId] }));
-      }
-    }
+    const wanted = spec.emails && new Set(spec.emails.map((email) => userIdOf.get(email.toLowerCase())!));
+    const leaving = new Set(wanted ? [...live].filter((userId) => !wanted.has(userId)) : []);
     const wantedGuardrail = new Map<string, string>();
-    for (const guardrailSpec of spec.guardrails) {
-      const guardrail = guardrails.find((g) => g.name === guardrailSpec.name)!;
-      for (const email of guardrailSpec.emails) wantedGuardrail.set(userIdOf.get(email)!, guardrail.id);
+    for (const guardrail of spec.guardrails ?? []) {
+      for (const email of guardrail.emails) wantedGuardrail.set(userIdOf.get(email.toLowerCase())!, idOfName.get(guardrail.name)!);
     }
-    for (const [userId, guardrailId] of wantedGuardrail) {
-      if (heldBy.get(userId) === guardrailId) continue;
-      assigns.push(() => call('POST', `/guardrails/${guardrailId}/assignments/members`, { member_user_ids: [userId] }));
-    }
-    const managed = new Set(spec.guardrails.map((g) => guardrails.find((live) => live.name === g.name)!.id));
+    const calls = new Map<string, Write>();
+    const change = (phase: Phase, target: string, userId: string) => {
+      const key = `${phase} ${target}`;
+      const call = calls.get(key) ?? { phase, target, userIds: [] };
+      call.userIds.push(userId);
+      calls.set(key, call);
+    };
+    for (const userId of wanted ?? []) if (!live.has(userId)) change('add', workspace.id, userId);
+    for (const [userId, guardrailId] of wantedGuardrail) if (heldBy.get(userId) !== guardrailId) change('assign', guardrailId, userId);
     for (const [userId, guardrailId] of heldBy) {
-      const unlisted = managed.has(guardrailId) && !wantedGuardrail.has(userId);
-      if (leaving.has(userId) || unlisted) {
-        unassigns.push(() => call('POST', `/guardrails/${guardrailId}/assignments/members/remove`, { member_user_ids: [userId] }));
-      }
+      if (leaving.has(userId) || (managed.has(guardrailId) && !wantedGuardrail.has(userId))) change('unassign', guardrailId, userId);
+    }
+    for (const userId of leaving) change('remove', workspace.id, userId);
+    for (const call of calls.values()) {
+      for (let i = 0; i < call.userIds.length; i += BATCH_LIMIT) writes.push({ ...call, userIds: call.userIds.slice(i, i + BATCH_LIMIT) });
     }
   }
   const readRequests = requests;
   const readMs = performance.now() - readStarted;
 
   const writeStarted = performance.now();
-  for (const write of [...adds, ...assigns, ...unassigns, ...removals]) await write();
+  if (!options.dryRun) {
+    for (const phase of PHASES) {
+      for (const write of writes.filter((w) => w.phase === phase)) {
+        requests++;
+        await send(sdk, write);
+      }
+    }
+  }
   return { readRequests, writeRequests: requests - readRequests, readMs, writeMs: performance.now() - writeStarted };
+}
+
+function send(sdk: OpenRouter, { phase, target: id, userIds }: Write): Promise<unknown> {
+  switch (phase) {
+    case 'add':
+      return sdk.workspaces.bulkAddMembers({ id, bulkAddWorkspaceMembersRequest: { userIds } });
+    case 'assign':
+      return sdk.guardrails.bulkAssignMembers({ id, bulkAssignMembersRequest: { memberUserIds: userIds } });
+    case 'unassign':
+      return sdk.guardrails.bulkUnassignMembers({ id, bulkUnassignMembersRequest: { memberUserIds: userIds } });
+    case 'remove':
+      return sdk.workspaces.bulkRemoveMembers({ id, bulkRemoveWorkspaceMembersRequest: { userIds } });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [file] = process.argv.slice(2);
+  const { MODELGATES_BASE_URL: baseUrl, MODELGATES_API_KEY: apiKey } = process.env;
+  if (!file || !baseUrl || !apiKey) {
+    console.error('usage: MODELGATES_BASE_URL=… MODELGATES_API_KEY=… node dist/bench/sequential-baseline.js DESIRED.json [--dry-run]');
+    process.exit(2);
+  }
+  const desired = JSON.parse(readFileSync(file, 'utf8')) as DesiredSpec;
+  console.log(JSON.stringify(await runSequentialBaseline(baseUrl, apiKey, desired, { dryRun: process.argv.includes('--dry-run') })));
 }

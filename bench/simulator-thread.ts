@@ -1,22 +1,28 @@
 /**
- * The simulator on its own thread of the benchmark's process. In-process
- * still, but with its own event loop (and the machine's second core), so
- * that the time it spends answering does not delay gatesync's event loop as
- * a remote API would not. The benchmark reads the simulator's statistics and
+ * The simulator on its own thread of the benchmark's process, with its own
+ * event loop (and the machine's second core), so that gatesync's processes
+ * and the baseline script talk to it over loopback as they would to a remote
+ * API. The benchmark reads its statistics, the requests it received and its
  * final state through messages.
  */
+import { subscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { startSimulator, type SimulatorState } from '../src/simulator/index.js';
+
+/** One request as it arrived: `GET /api/v1/workspaces?offset=0&limit=100`. */
+export interface LoggedRequest {
+  method: string;
+  url: string;
+}
 
 export interface ThreadStats {
   requests: number;
   writes: number;
   maxInFlight: number;
-  byRoute: Record<string, number>;
   violations: string[];
-  /** Milliseconds the simulator's event loop was busy since the last reset: its share of the process's CPU. */
-  busyMs: number;
+  /** Every request since the last reset, in arrival order. */
+  log: LoggedRequest[];
 }
 
 type Command = 'reset' | 'stats' | 'snapshot' | 'close';
@@ -81,19 +87,23 @@ export class SimulatorThread {
 }
 
 async function serve(port: NonNullable<typeof parentPort>, { state, latencyMs }: Start): Promise<void> {
+  let log: LoggedRequest[] = [];
+  // The simulator's own log holds writes only; the lower bound needs every read's path and offset too.
+  subscribe('http.server.request.start', (message) => {
+    const { request } = message as { request: IncomingMessage };
+    log.push({ method: request.method ?? 'GET', url: request.url ?? '/' });
+  });
   const simulator = await startSimulator({ port: 0, state, latencyMs });
-  let utilization = performance.eventLoopUtilization();
   port.on('message', async ({ id, command }: { id: number; command: Command }) => {
     try {
       switch (command) {
         case 'reset':
           simulator.stats.reset();
-          utilization = performance.eventLoopUtilization();
+          log = [];
           return port.postMessage({ id });
         case 'stats': {
-          const { requests, writes, maxInFlight, byRoute, violations } = simulator.stats;
-          const busyMs = performance.eventLoopUtilization(utilization).active;
-          return port.postMessage({ id, value: { requests, writes, maxInFlight, byRoute, violations, busyMs } satisfies ThreadStats });
+          const { requests, writes, maxInFlight, violations } = simulator.stats;
+          return port.postMessage({ id, value: { requests, writes, maxInFlight, violations, log } satisfies ThreadStats });
         }
         case 'snapshot':
           return port.postMessage({ id, value: JSON.stringify(simulator.store.snapshot()) });
