@@ -16,6 +16,8 @@ export class Keys {
   private readonly byWorkspace = new Map<string, ApiKeyRecord[]>();
   /** workspace id → members the state says hold active keys there, beyond the creators of its enabled keys. */
   private readonly holders = new Map<string, Set<string>>();
+  /** workspace id → creators of its enabled keys. */
+  private readonly creators = new Map<string, Set<string>>();
   private readonly assignments = new Map<string, KeyAssignmentRecord>();
   private readonly assignmentsByGuardrail = new Map<string, Map<string, KeyAssignmentRecord>>();
   private readonly sortedAssignments = new Map<string, KeyAssignmentRecord[]>();
@@ -40,6 +42,7 @@ export class Keys {
         createdAt: iso(key.created_at, workspace.createdAt),
       }));
       for (const key of keys) this.byHash.set(key.hash, key);
+      this.creators.set(workspace.id, new Set(keys.flatMap((key) => (key.disabled || key.creatorUserId === null ? [] : [key.creatorUserId]))));
       this.byWorkspace.set(workspace.id, keys.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0)));
       for (const key of state.keys ?? []) {
         if (key.guardrail_id) this.insertAssignment(key.hash, key.guardrail_id, null, workspace.createdAt);
@@ -101,8 +104,7 @@ export class Keys {
 
   /** Whether the member holds active keys in the workspace: marked so in the state, or the creator of one of its enabled keys. */
   holdsActiveKeys(workspace: WorkspaceRecord, userId: string): boolean {
-    if (this.holders.get(workspace.id)?.has(userId)) return true;
-    return this.listOf(workspace).some((key) => !key.disabled && key.creatorUserId === userId);
+    return (this.holders.get(workspace.id)?.has(userId) ?? false) || (this.creators.get(workspace.id)?.has(userId) ?? false);
   }
 
   /** Marks (or unmarks) a member as holding active keys beyond those the workspace's keys show. */
