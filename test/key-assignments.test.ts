@@ -71,11 +71,11 @@ describe('listKeyAssignments', () => {
   it('is answered by the in-memory provider from the rows it was given', async () => {
     const memory = new MemoryProvider({
       members: [],
-      workspaces: [],
-      guardrails: [],
-      keyAssignments: [
-        { keyHash: 'k1', guardrailId: 'g1' },
-        { keyHash: 'k2', guardrailId: 'g2' },
+      workspaces: [{ id: 'ws', slug: 'ws', name: 'WS', defaultGuardrailId: 'g0' }],
+      guardrails: ['g1', 'g2'].map((id) => ({ id, name: id, workspaceId: 'ws' })),
+      keys: [
+        { hash: 'k1', name: 'one', label: 'sk-1', workspaceId: 'ws', guardrailId: 'g1' },
+        { hash: 'k2', name: 'two', label: 'sk-2', workspaceId: 'ws', guardrailId: 'g2' },
       ],
     });
     expect(await memory.listKeyAssignments('g2')).toEqual([{ keyHash: 'k2', guardrailId: 'g2' }]);

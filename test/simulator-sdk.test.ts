@@ -148,6 +148,32 @@ describe('writing through the SDK', () => {
     const unassigned = await sdk.guardrails.bulkUnassignKeys({ id: G.onCall, bulkUnassignKeysRequest: { keyHashes: [monitoring] } });
     expect(unassigned.unassignedCount).toBe(1);
   });
+
+  it('skips unknown key hashes with a lower count, and counts 0 for keys gone or not assigned', async () => {
+    const monitoring = 'c0ffee00000000000000000000000006';
+    const assigned = await sdk.guardrails.bulkAssignKeys({ id: G.onCall, bulkAssignKeysRequest: { keyHashes: ['feedface', monitoring] } });
+    expect(assigned.assignedCount).toBe(1);
+    const unassigned = await sdk.guardrails.bulkUnassignKeys({ id: G.staging, bulkUnassignKeysRequest: { keyHashes: ['feedface', monitoring] } });
+    expect(unassigned.unassignedCount).toBe(0);
+  });
+
+  it('lists keys by offset pages, disabled ones and creators included when asked', async () => {
+    await simulator.close();
+    const state = exampleState();
+    state.workspaces.find((workspace) => workspace.id === W.platform)!.keys = Array.from({ length: 101 }, (_, i) => ({
+      hash: `feed${String(i).padStart(28, '0')}`,
+      name: `key-${i}`,
+      label: `sk-or-v1-${i}...`,
+      disabled: i === 100,
+      creator_user_id: u('erin'),
+    }));
+    simulator = await startSimulator({ port: 0, state });
+    sdk = new OpenRouter({ apiKey: DEFAULT_API_KEY, serverURL: simulator.url, retryConfig: { strategy: 'none' } });
+    expect((await sdk.apiKeys.list({ workspaceId: W.platform })).data).toHaveLength(100);
+    expect((await sdk.apiKeys.list({ workspaceId: W.platform, offset: 100 })).data).toEqual([]);
+    const disabled = await sdk.apiKeys.list({ workspaceId: W.platform, offset: 100, includeDisabled: true });
+    expect(disabled.data).toEqual([expect.objectContaining({ name: 'key-100', disabled: true, creatorUserId: u('erin'), workspaceId: W.platform })]);
+  });
 });
 
 describe('errors through the SDK', () => {
@@ -169,6 +195,15 @@ describe('errors through the SDK', () => {
       message: 'user_2heidi (heidi@corp.example) has active API keys in this workspace',
       metadata: { reason: 'active_api_keys', user_id: u('heidi') },
     });
+  });
+
+  it('surfaces a key of another workspace and the default guardrail as refused assignments', async () => {
+    const foreign = await failure(sdk.guardrails.bulkAssignKeys({ id: G.onCall, bulkAssignKeysRequest: { keyHashes: ['c0ffee00000000000000000000000003'] } }));
+    expect(foreign).toBeInstanceOf(BadRequestResponseError);
+    expect((foreign as BadRequestResponseError).error.metadata).toEqual({ reason: 'key_in_other_workspace', key_hash: 'c0ffee00000000000000000000000003' });
+    const toDefault = await failure(sdk.guardrails.bulkAssignKeys({ id: G.platformDefault, bulkAssignKeysRequest: { keyHashes: ['c0ffee00000000000000000000000006'] } }));
+    expect(toDefault).toBeInstanceOf(BadRequestResponseError);
+    expect((toDefault as BadRequestResponseError).error.metadata).toEqual({ reason: 'default_guardrail' });
   });
 
   it('surfaces 404 and 401 as typed errors', async () => {

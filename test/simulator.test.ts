@@ -381,20 +381,108 @@ describe('guardrail assignments', () => {
   });
 });
 
-describe('key assignments', () => {
-  it('assigns a key to one guardrail at a time and refuses unknown hashes', async () => {
+describe('keys and key assignments (api.md)', () => {
+  const ci = 'c0ffee00000000000000000000000003';
+  const notebooks = 'c0ffee00000000000000000000000004';
+  const monitoring = 'c0ffee00000000000000000000000006';
+  const assignKeys = (simulator: RunningSimulator, guardrailId: string, hashes: string[]) =>
+    call(simulator, 'POST', `/guardrails/${guardrailId}/assignments/keys`, { key_hashes: hashes });
+  const unassignKeys = (simulator: RunningSimulator, guardrailId: string, hashes: string[]) =>
+    call(simulator, 'POST', `/guardrails/${guardrailId}/assignments/keys/remove`, { key_hashes: hashes });
+  const hashesOn = async (simulator: RunningSimulator, guardrailId: string) =>
+    (await call(simulator, 'GET', `/guardrails/${guardrailId}/assignments/keys`)).body.data.map((row: { key_hash: string }) => row.key_hash);
+
+  it('a key holds one guardrail: assigning it elsewhere moves it, counted once', async () => {
     const simulator = await start();
-    const ci = 'c0ffee00000000000000000000000003';
-    const assigned = await call(simulator, 'POST', `/guardrails/${G.gpuHeavy}/assignments/keys`, { key_hashes: [ci] });
-    expect(assigned.body).toEqual({ assigned_count: 1 });
+    expect((await assignKeys(simulator, G.gpuHeavy, [ci, ci])).body).toEqual({ assigned_count: 1 });
     expect((await call(simulator, 'GET', `/guardrails/${G.researchDailyCap}/assignments/keys`)).body).toEqual({ data: [], total_count: 0 });
     const listed = await call(simulator, 'GET', `/guardrails/${G.gpuHeavy}/assignments/keys`);
     expect(listed.body.data).toEqual([
       { id: expect.any(String), key_hash: ci, key_name: 'research-ci', key_label: 'sk-or-v1-1c3...d03', guardrail_id: G.gpuHeavy, assigned_by: null, created_at: expect.any(String) },
     ]);
-    expectError(await call(simulator, 'POST', `/guardrails/${G.gpuHeavy}/assignments/keys`, { key_hashes: ['feedface'] }), 400);
-    const removed = await call(simulator, 'POST', `/guardrails/${G.gpuHeavy}/assignments/keys/remove`, { key_hashes: [ci, ci] });
-    expect(removed.body).toEqual({ unassigned_count: 1 });
+    expect((await assignKeys(simulator, G.gpuHeavy, [ci])).body).toEqual({ assigned_count: 0 });
+  });
+
+  it('unknown hashes are skipped: 200 with a lower count', async () => {
+    const simulator = await start();
+    const reply = await assignKeys(simulator, G.gpuHeavy, ['feedface', ci, 'c0ffee0000000000000000000000dead']);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ assigned_count: 1 });
+    expect(await hashesOn(simulator, G.gpuHeavy)).toEqual([ci]);
+  });
+
+  it('a key of another workspace than the guardrail\'s refuses the whole batch with 400', async () => {
+    const simulator = await start();
+    const reply = await assignKeys(simulator, G.gpuHeavy, [notebooks, monitoring]);
+    expectError(reply, 400);
+    expect(reply.body.error.metadata).toEqual({ reason: 'key_in_other_workspace', key_hash: monitoring });
+    expect(await hashesOn(simulator, G.gpuHeavy)).toEqual([]);
+  });
+
+  it('the default guardrail and a legacy guardrail take no keys: 400', async () => {
+    const simulator = await start();
+    const toDefault = await assignKeys(simulator, G.researchDefault, [notebooks]);
+    expectError(toDefault, 400);
+    expect(toDefault.body.error.metadata).toEqual({ reason: 'default_guardrail' });
+    const toLegacy = await assignKeys(simulator, G.legacyKeyBudget, ['c0ffee00000000000000000000000002']);
+    expectError(toLegacy, 400);
+    expect(toLegacy.body.error.metadata).toEqual({ reason: 'legacy_guardrail' });
+    expect(simulator.store.listAllKeyAssignments()).toHaveLength(5);
+  });
+
+  it('removing a key that is gone or not assigned there answers 200, counted 0', async () => {
+    const simulator = await start();
+    expect((await unassignKeys(simulator, G.researchDailyCap, ['feedface', notebooks])).body).toEqual({ unassigned_count: 0 });
+    expect((await unassignKeys(simulator, G.gpuHeavy, [ci])).body).toEqual({ unassigned_count: 0 });
+    expect((await unassignKeys(simulator, G.researchDailyCap, [ci, ci, 'feedface'])).body).toEqual({ unassigned_count: 1 });
+    expect(await hashesOn(simulator, G.researchDailyCap)).toEqual([]);
+  });
+
+  it('GET /keys?workspace_id= answers offset pages of 100, without limit or total_count, enabled keys unless include_disabled', async () => {
+    const state = exampleState();
+    const research = state.workspaces.find((workspace) => workspace.id === W.research)!;
+    research.keys = Array.from({ length: 150 }, (_, i) => ({
+      hash: `feed${String(i).padStart(28, '0')}`,
+      name: `key-${i}`,
+      label: `sk-or-v1-${i}...`,
+      disabled: i === 0,
+      creator_user_id: i === 1 ? u('bob') : null,
+    }));
+    const simulator = await start({ state });
+    const first = await call(simulator, 'GET', `/keys?workspace_id=${W.research}`);
+    expect(Object.keys(first.body)).toEqual(['data']);
+    expect(first.body.data).toHaveLength(100);
+    expect(first.body.data[0]).toMatchObject({ hash: `feed${'1'.padStart(28, '0')}`, creator_user_id: u('bob'), disabled: false, workspace_id: W.research });
+    expect((await call(simulator, 'GET', `/keys?workspace_id=${W.research}&offset=100`)).body.data).toHaveLength(49);
+    const withDisabled = await call(simulator, 'GET', `/keys?workspace_id=${W.research}&offset=100&include_disabled=true`);
+    expect(withDisabled.body.data).toHaveLength(50);
+    expect((await call(simulator, 'GET', `/keys?workspace_id=${W.research}&include_disabled=true`)).body.data[0]).toMatchObject({ disabled: true });
+    expectError(await call(simulator, 'GET', '/keys?include_disabled=yes'), 400);
+  });
+
+  it('the creator of an enabled key in the workspace holds active API keys: their removal is refused', async () => {
+    const state = exampleState();
+    const research = state.workspaces.find((workspace) => workspace.id === W.research)!;
+    research.keys = [
+      { hash: 'feed01', name: 'bob-enabled', label: 'sk-or-v1-b01...', creator_user_id: u('bob') },
+      { hash: 'feed02', name: 'carol-disabled', label: 'sk-or-v1-c02...', creator_user_id: u('carol'), disabled: true },
+    ];
+    const simulator = await start({ state });
+    const refused = await call(simulator, 'POST', '/workspaces/research/members/remove', { user_ids: [u('bob')] });
+    expectError(refused, 400, u('bob'));
+    expect(refused.body.error.metadata.reason).toBe('active_api_keys');
+    expect((await call(simulator, 'POST', '/workspaces/research/members/remove', { user_ids: [u('carol')] })).body).toEqual({ removed_count: 1 });
+  });
+
+  it('key-assignment listings drop every Nth row after paging with dropKeyAssignmentRowEvery: short pages, total_count unchanged', async () => {
+    const simulator = await start({ dropKeyAssignmentRowEvery: 2 });
+    const all = await call(simulator, 'GET', '/guardrails/assignments/keys?limit=4');
+    expect(all.body.total_count).toBe(5);
+    expect(all.body.data.map((row: { key_hash: string }) => row.key_hash)).toEqual(
+      simulator.store.listAllKeyAssignments().slice(0, 4).filter((_, index) => index % 2 === 0).map((row) => row.keyHash),
+    );
+    const next = await call(simulator, 'GET', '/guardrails/assignments/keys?limit=4&offset=4');
+    expect(next.body.data).toHaveLength(1);
   });
 });
 

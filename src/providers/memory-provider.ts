@@ -1,5 +1,7 @@
-import { ApiError } from './api-error.js';
-import { pageCount } from './paginate.js';
+import { errorBody, isUuid, SimulatorError, SimulatorStore } from '../simulator/index.js';
+import type { GuardrailRecord, OrgRole, SimulatorState, StateSnapshot, WorkspaceRecord } from '../simulator/index.js';
+import { apiErrorFromBody } from './api-error.js';
+import { pageCount, PAGE_SIZE } from './paginate.js';
 import type {
   AssignmentInfo,
   DefaultWorkspaceListing,
@@ -13,224 +15,326 @@ import type {
   WriteResult,
 } from './provider.js';
 
+/** An API key as `GET /keys?workspace_id=…&include_disabled=true` lists it. */
+export interface KeyInfo {
+  hash: string;
+  name: string;
+  label: string;
+  disabled: boolean;
+  workspaceId: string;
+  /** The member who created it; while it is enabled they cannot be removed from its workspace. */
+  creatorUserId: string | null;
+}
+
+/** A compact organization for unit tests; ids need not be UUIDs. */
 export interface MemoryOrg {
   members: OrgMember[];
   workspaces: Array<WorkspaceInfo & { members?: string[] }>;
   guardrails: Array<GuardrailInfo & { members?: string[] }>;
-  /** Users the organization refuses to remove from a workspace (active keys, SCIM), by workspace id. */
+  /** Users the organization refuses to remove from a workspace (active keys), by workspace id; they must be its members. */
   unremovable?: Record<string, string[]>;
   /** The default workspace, whatever its slug; when unset, the one with the slug `default`, if any. */
   defaultWorkspaceId?: string | null;
   /** Workspace ids with SCIM group mappings; unset: not an Enterprise organization. */
   scimMappedWorkspaceIds?: string[];
-  keyAssignments?: KeyAssignmentInfo[];
+  keys?: Array<Omit<KeyInfo, 'disabled' | 'creatorUserId'> & Partial<KeyInfo> & { guardrailId?: string | null }>;
 }
 
-/** Every call a `MemoryProvider` was asked to make, in order. */
+type MemberWrite = 'addWorkspaceMembers' | 'removeWorkspaceMembers' | 'assignGuardrailMembers' | 'unassignGuardrailMembers';
+type KeyWrite = 'assignGuardrailKeys' | 'unassignGuardrailKeys';
+
+/** Every write a `MemoryProvider` was asked to make, in order. A key write carries `keyHashes` and no user ids. */
 export interface MemoryCall {
-  method: keyof Provider;
+  method: MemberWrite | KeyWrite;
   target: string;
   userIds: string[];
+  keyHashes?: string[];
 }
 
 /**
- * An organization held in memory, with the API's domain rules: implicit
- * default workspace, one guardrail per member per workspace (assign moves),
- * assignment only for workspace members, refused removals. For unit tests.
+ * An organization held in process, for unit tests: a `Provider` over a
+ * `SimulatorStore`, so it obeys the very rules the simulator serves over
+ * HTTP — refusals (answered as the `ApiError` the HTTP provider would
+ * throw), moves on assign, counts, the default workspace's implicit
+ * membership — and records every write it is asked to make.
+ *
+ * Built from a `MemoryOrg`, ids that are not UUIDs stand for UUIDs inside
+ * the store (the API's ids are UUIDs); callers see only their own ids.
  */
 export class MemoryProvider implements Provider {
   readonly calls: MemoryCall[] = [];
   /** Removals of members who still held a guardrail of the workspace: a correct client unassigns first. */
   readonly violations: string[] = [];
-  private readonly members: Map<string, OrgMember>;
-  private readonly workspaces: Map<string, WorkspaceInfo>;
-  private readonly workspaceMembers = new Map<string, Set<string>>();
-  private readonly guardrails: Map<string, GuardrailInfo>;
-  private readonly guardrailMembers = new Map<string, Set<string>>();
-  private readonly unremovable: Map<string, Set<string>>;
-  private readonly defaultWorkspaceId: string | undefined;
-  private readonly scimMappedWorkspaceIds: string[] | undefined;
-  private readonly keyAssignments: KeyAssignmentInfo[];
+  readonly store: SimulatorStore;
+  private readonly aliases: IdAliases;
 
-  constructor(org: MemoryOrg) {
-    this.members = new Map(org.members.map((m) => [m.userId, m]));
-    this.workspaces = new Map(org.workspaces.map(({ members: _m, ...w }) => [w.id, w]));
-    for (const w of org.workspaces) this.workspaceMembers.set(w.id, new Set(w.members ?? []));
-    this.guardrails = new Map(org.guardrails.map(({ members: _m, ...g }) => [g.id, g]));
-    for (const g of org.guardrails) this.guardrailMembers.set(g.id, new Set(g.members ?? []));
-    this.unremovable = new Map(Object.entries(org.unremovable ?? {}).map(([id, users]) => [id, new Set(users)]));
-    this.defaultWorkspaceId =
-      org.defaultWorkspaceId === undefined ? org.workspaces.find((w) => w.slug === 'default')?.id : (org.defaultWorkspaceId ?? undefined);
-    this.scimMappedWorkspaceIds = org.scimMappedWorkspaceIds;
-    this.keyAssignments = org.keyAssignments ?? [];
+  constructor(source: MemoryOrg | SimulatorStore) {
+    if (source instanceof SimulatorStore) {
+      this.store = source;
+      this.aliases = new IdAliases([]);
+    } else {
+      this.aliases = new IdAliases([
+        ...source.workspaces.flatMap((workspace) => [workspace.id, workspace.defaultGuardrailId ?? '']),
+        ...source.guardrails.map((guardrail) => guardrail.id),
+      ]);
+      this.store = new SimulatorStore(stateOf(source, this.aliases));
+    }
   }
 
   /** Live state: sorted members of every non-default workspace and of every guardrail. */
-  snapshot(): { workspaceMembers: Record<string, string[]>; assignments: Record<string, string[]> } {
-    const workspaceMembers: Record<string, string[]> = {};
-    for (const [id, workspace] of this.workspaces) {
-      if (!this.isDefault(workspace)) workspaceMembers[id] = [...this.workspaceMembers.get(id)!].sort();
-    }
-    const assignments: Record<string, string[]> = {};
-    for (const [id, members] of this.guardrailMembers) assignments[id] = [...members].sort();
-    return { workspaceMembers, assignments };
+  snapshot(): StateSnapshot {
+    const { workspaceMembers, assignments } = this.store.snapshot();
+    const outward = (byId: Record<string, string[]>) => Object.fromEntries(Object.entries(byId).map(([id, userIds]) => [this.aliases.outward(id), userIds]));
+    return { workspaceMembers: outward(workspaceMembers), assignments: outward(assignments) };
   }
 
   async listOrgMembers(): Promise<OrgMember[]> {
-    return [...this.members.values()];
+    return this.store.listOrgMembers().map((member) => ({
+      userId: member.id,
+      email: member.email,
+      firstName: member.firstName,
+      lastName: member.lastName,
+      role: member.role,
+    }));
   }
 
   async listWorkspaces(): Promise<WorkspaceInfo[]> {
-    return [...this.workspaces.values()];
+    return this.store.listWorkspaces().map((workspace) => this.workspaceInfo(workspace));
   }
 
   async firstPageOfWorkspaces(): Promise<FirstPage<WorkspaceInfo>> {
-    const workspaces = [...this.workspaces.values()];
-    return { totalCount: workspaces.length, pages: pageCount(workspaces.length), readAll: async () => workspaces };
+    return wholeListing(await this.listWorkspaces());
   }
 
   async getWorkspace(idOrSlug: string): Promise<WorkspaceInfo | undefined> {
-    return this.workspaces.get(idOrSlug) ?? [...this.workspaces.values()].find((w) => w.slug === idOrSlug);
+    const workspace = this.store.findWorkspace(this.aliases.inward(idOrSlug));
+    return workspace && this.workspaceInfo(workspace);
   }
 
   async listWorkspaceMembers(workspaceId: string): Promise<string[]> {
-    const workspace = this.workspace(workspaceId, 'listWorkspaceMembers');
-    return this.isDefault(workspace) ? [...this.members.keys()] : [...this.workspaceMembers.get(workspace.id)!];
+    const members = this.read(`/workspaces/${workspaceId}/members`, () => this.store.listWorkspaceMembers(this.aliases.inward(workspaceId)));
+    return members.map((membership) => membership.userId);
   }
 
   async firstPageOfWorkspaceMembers(workspaceId: string): Promise<FirstPage<string>> {
-    const members = await this.listWorkspaceMembers(workspaceId);
-    return { totalCount: members.length, pages: pageCount(members.length), readAll: async () => members };
+    return wholeListing(await this.listWorkspaceMembers(workspaceId));
   }
 
   async listGuardrails(workspaceId: string): Promise<GuardrailInfo[]> {
-    return [...this.guardrails.values()].filter((g) => g.workspaceId === workspaceId);
-  }
-
-  async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
-    if (this.defaultWorkspaceId === undefined || listing === 'keys') return [];
-    return [...this.guardrails.values()].filter((g) => g.workspaceId === this.defaultWorkspaceId).map((g) => g.workspaceId as string);
-  }
-
-  async scimMappings(): Promise<ScimMappings | undefined> {
-    return this.scimMappedWorkspaceIds && { workspaceIds: new Set(this.scimMappedWorkspaceIds), complete: true };
-  }
-
-  private isDefault(workspace: WorkspaceInfo): boolean {
-    return workspace.id === this.defaultWorkspaceId;
+    const guardrails = this.read('/guardrails', () => this.store.listGuardrails(this.aliases.inward(workspaceId)));
+    return guardrails.map((guardrail) => this.guardrailInfo(guardrail));
   }
 
   async getGuardrail(guardrailId: string): Promise<GuardrailInfo | undefined> {
-    return this.guardrails.get(guardrailId);
+    const guardrail = this.store.findGuardrail(this.aliases.inward(guardrailId));
+    return guardrail && this.guardrailInfo(guardrail);
   }
 
   async listGuardrailMembers(guardrailId: string): Promise<string[]> {
-    return [...this.guardrailSet(guardrailId, 'listGuardrailMembers')];
+    const path = `/guardrails/${guardrailId}/assignments/members`;
+    return this.read(path, () => this.store.listAssignments(this.aliases.inward(guardrailId))).map((assignment) => assignment.userId);
   }
 
   /** Counts pages as the API pages (100 items), so that decisions made from `pages` are the ones made over HTTP. */
   async firstPageOfAllAssignments(): Promise<FirstPage<AssignmentInfo>> {
-    const rows: AssignmentInfo[] = [];
-    for (const [guardrailId, members] of this.guardrailMembers) for (const userId of members) rows.push({ userId, guardrailId });
-    return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
+    const rows = this.store.listAllAssignments().map((assignment) => ({ userId: assignment.userId, guardrailId: this.aliases.outward(assignment.guardrailId) }));
+    return wholeListing(rows);
+  }
+
+  /** The first page as `GET /guardrails` or `GET /keys` answers it without a workspace: the default workspace's rows. */
+  async defaultWorkspaceEvidence(listing: DefaultWorkspaceListing): Promise<string[]> {
+    const rows = listing === 'guardrails' ? this.store.listGuardrails() : this.store.listKeys().filter((key) => !key.disabled);
+    return rows.slice(0, PAGE_SIZE).flatMap((row) => (row.workspaceId === null ? [] : [this.aliases.outward(row.workspaceId)]));
+  }
+
+  /** One page of mappings, as the HTTP provider reads them. */
+  async scimMappings(): Promise<ScimMappings | undefined> {
+    const mappings = this.store.scimMappings;
+    if (mappings === undefined) return undefined;
+    const page = mappings.slice(0, PAGE_SIZE);
+    return { workspaceIds: new Set(page.map((mapping) => this.aliases.outward(mapping.workspaceId))), complete: page.length === mappings.length };
   }
 
   async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
-    return this.keyAssignments.filter((row) => guardrailId === undefined || row.guardrailId === guardrailId);
+    const rows =
+      guardrailId === undefined
+        ? this.store.listAllKeyAssignments()
+        : this.read(`/guardrails/${guardrailId}/assignments/keys`, () => this.store.listKeyAssignments(this.aliases.inward(guardrailId)));
+    return rows.map((row) => ({ keyHash: row.keyHash, guardrailId: this.aliases.outward(row.guardrailId) }));
+  }
+
+  /** Every key of the workspace, disabled ones included. */
+  async listKeys(workspaceId: string): Promise<KeyInfo[]> {
+    const keys = this.read('/keys', () => this.store.listKeys(this.aliases.inward(workspaceId)));
+    return keys.map((key) => ({
+      hash: key.hash,
+      name: key.name,
+      label: key.label,
+      disabled: key.disabled,
+      workspaceId: this.aliases.outward(key.workspaceId),
+      creatorUserId: key.creatorUserId,
+    }));
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
-    this.record('addWorkspaceMembers', workspaceId, userIds);
-    const workspace = this.workspace(workspaceId, 'addWorkspaceMembers');
-    if (this.isDefault(workspace)) this.refuse('addWorkspaceMembers', 'membership of the default workspace is implicit');
-    this.requireOrgMembers(userIds, 'addWorkspaceMembers');
-    const members = this.workspaceMembers.get(workspace.id)!;
-    return counted(userIds, (userId) => addNew(members, userId));
+    this.calls.push({ method: 'addWorkspaceMembers', target: workspaceId, userIds: [...userIds] });
+    const path = `/workspaces/${workspaceId}/members/add`;
+    return this.write(path, () => this.store.addWorkspaceMembers(this.aliases.inward(workspaceId), userIds).length);
   }
 
   async removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
-    this.record('removeWorkspaceMembers', workspaceId, userIds);
-    const workspace = this.workspace(workspaceId, 'removeWorkspaceMembers');
-    if (this.isDefault(workspace)) this.refuse('removeWorkspaceMembers', 'membership of the default workspace is implicit');
-    const refused = userIds.find((userId) => this.unremovable.get(workspace.id)?.has(userId));
-    if (refused) this.refuse('removeWorkspaceMembers', `${refused} has active API keys in this workspace`, refused);
-    for (const userId of userIds) {
-      if (!this.workspaceMembers.get(workspace.id)!.has(userId)) continue;
-      for (const guardrail of this.guardrails.values()) {
-        if (guardrail.workspaceId === workspace.id && this.guardrailMembers.get(guardrail.id)!.has(userId)) {
-          this.violations.push(`removed ${userId} from ${workspace.slug} while assigned to ${guardrail.name}`);
-        }
-      }
-    }
-    const members = this.workspaceMembers.get(workspace.id)!;
-    return counted(userIds, (userId) => members.delete(userId));
-  }
-
-  async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
-    this.record('assignGuardrailMembers', guardrailId, userIds);
-    const guardrail = this.guardrailInfo(guardrailId, 'assignGuardrailMembers');
-    const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
-    if (!workspace) return this.refuse('assignGuardrailMembers', 'guardrail has no workspace');
-    if (workspace.defaultGuardrailId === guardrailId) this.refuse('assignGuardrailMembers', 'the default guardrail cannot be assigned');
-    this.requireOrgMembers(userIds, 'assignGuardrailMembers');
-    if (!this.isDefault(workspace)) {
-      const outsider = userIds.find((userId) => !this.workspaceMembers.get(workspace.id)!.has(userId));
-      if (outsider) this.refuse('assignGuardrailMembers', `${outsider} is not a member of the workspace`, outsider);
-    }
-    const siblings = [...this.guardrails.values()].filter((g) => g.workspaceId === workspace.id && g.id !== guardrailId);
-    const members = this.guardrailMembers.get(guardrailId)!;
-    return counted(userIds, (userId) => {
-      for (const sibling of siblings) this.guardrailMembers.get(sibling.id)!.delete(userId);
-      return addNew(members, userId);
+    this.calls.push({ method: 'removeWorkspaceMembers', target: workspaceId, userIds: [...userIds] });
+    return this.write(`/workspaces/${workspaceId}/members/remove`, () => {
+      const result = this.store.removeWorkspaceMembers(this.aliases.inward(workspaceId), userIds);
+      for (const orphan of result.orphaned) this.violations.push(this.store.describeOrphan(orphan));
+      return result.removed.length;
     });
   }
 
+  async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
+    this.calls.push({ method: 'assignGuardrailMembers', target: guardrailId, userIds: [...userIds] });
+    const path = `/guardrails/${guardrailId}/assignments/members`;
+    return this.write(path, () => this.store.assignMembers(this.aliases.inward(guardrailId), userIds).assigned);
+  }
+
   async unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
-    this.record('unassignGuardrailMembers', guardrailId, userIds);
-    const members = this.guardrailSet(guardrailId, 'unassignGuardrailMembers');
-    return counted(userIds, (userId) => members.delete(userId));
+    this.calls.push({ method: 'unassignGuardrailMembers', target: guardrailId, userIds: [...userIds] });
+    const path = `/guardrails/${guardrailId}/assignments/members/remove`;
+    return this.write(path, () => this.store.unassignMembers(this.aliases.inward(guardrailId), userIds));
   }
 
-  private record(method: keyof Provider, target: string, userIds: string[]): void {
-    this.calls.push({ method, target, userIds: [...userIds] });
+  /** Assigns keys, moving those on another guardrail; unknown hashes are skipped and not counted. */
+  async assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    this.calls.push({ method: 'assignGuardrailKeys', target: guardrailId, userIds: [], keyHashes: [...keyHashes] });
+    const path = `/guardrails/${guardrailId}/assignments/keys`;
+    return this.write(path, () => this.store.assignKeys(this.aliases.inward(guardrailId), keyHashes));
   }
 
-  private workspace(idOrSlug: string, method: string): WorkspaceInfo {
-    const workspace = this.workspaces.get(idOrSlug) ?? [...this.workspaces.values()].find((w) => w.slug === idOrSlug);
-    if (!workspace) throw new ApiError(404, 'workspace not found', 'POST', method);
-    return workspace;
+  /** Unassigns keys; keys gone or not on the guardrail count 0. */
+  async unassignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    this.calls.push({ method: 'unassignGuardrailKeys', target: guardrailId, userIds: [], keyHashes: [...keyHashes] });
+    const path = `/guardrails/${guardrailId}/assignments/keys/remove`;
+    return this.write(path, () => this.store.unassignKeys(this.aliases.inward(guardrailId), keyHashes));
   }
 
-  private guardrailInfo(guardrailId: string, method: string): GuardrailInfo {
-    const guardrail = this.guardrails.get(guardrailId);
-    if (!guardrail) throw new ApiError(404, 'guardrail not found', 'POST', method);
-    return guardrail;
+  private workspaceInfo(workspace: WorkspaceRecord): WorkspaceInfo {
+    return {
+      id: this.aliases.outward(workspace.id),
+      slug: workspace.slug,
+      name: workspace.name,
+      defaultGuardrailId: this.aliases.outward(workspace.defaultGuardrailId),
+    };
   }
 
-  private guardrailSet(guardrailId: string, method: string): Set<string> {
-    this.guardrailInfo(guardrailId, method);
-    return this.guardrailMembers.get(guardrailId)!;
+  private guardrailInfo(guardrail: GuardrailRecord): GuardrailInfo {
+    return {
+      id: this.aliases.outward(guardrail.id),
+      name: guardrail.name,
+      workspaceId: guardrail.workspaceId === null ? null : this.aliases.outward(guardrail.workspaceId),
+    };
   }
 
-  private requireOrgMembers(userIds: string[], method: string): void {
-    const unknown = userIds.find((userId) => !this.members.has(userId));
-    if (unknown) this.refuse(method, `${unknown} is not a member of the organization`, unknown);
+  private read<T>(path: string, listing: () => T): T {
+    return answered('GET', path, listing);
   }
 
-  private refuse(method: string, message: string, userId: string | null = null): never {
-    throw new ApiError(400, message, 'POST', method, userId);
+  private async write(path: string, change: () => number): Promise<WriteResult> {
+    return { count: answered('POST', path, change), attempts: 1 };
   }
 }
 
-/** Applies `change` to each distinct user id and counts those it changed, as the API counts. */
-function counted(userIds: string[], change: (userId: string) => boolean): WriteResult {
-  let count = 0;
-  for (const userId of new Set(userIds)) if (change(userId)) count++;
-  return { count, attempts: 1 };
+/** Runs a store call; a refusal becomes the `ApiError` the HTTP provider throws for the same answer. */
+function answered<T>(method: string, path: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (!(error instanceof SimulatorError)) throw error;
+    const body = errorBody(error.status, error.message, error.userId, error.metadata);
+    throw apiErrorFromBody(error.status, JSON.stringify(body), method, path);
+  }
 }
 
-function addNew(set: Set<string>, value: string): boolean {
-  if (set.has(value)) return false;
-  set.add(value);
-  return true;
+function wholeListing<T>(rows: T[]): FirstPage<T> {
+  return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
+}
+
+/** Ids of a `MemoryOrg` that are not UUIDs, each paired with a UUID of its own for the store. */
+class IdAliases {
+  private readonly toStore = new Map<string, string>();
+  private readonly fromStore = new Map<string, string>();
+
+  constructor(ids: readonly string[]) {
+    const taken = new Set(ids);
+    let counter = 0;
+    for (const id of ids) {
+      if (id === '' || isUuid(id) || this.toStore.has(id)) continue;
+      let alias: string;
+      do alias = `a11a5000-0000-4000-8000-${(++counter).toString(16).padStart(12, '0')}`;
+      while (taken.has(alias));
+      this.toStore.set(id, alias);
+      this.fromStore.set(alias, id);
+    }
+  }
+
+  inward(id: string): string {
+    return this.toStore.get(id) ?? id;
+  }
+
+  outward(id: string): string {
+    return this.fromStore.get(id) ?? id;
+  }
+}
+
+/** The simulator state a `MemoryOrg` describes; the store validates it as any state file. */
+function stateOf(org: MemoryOrg, aliases: IdAliases): SimulatorState {
+  const defaultId = org.defaultWorkspaceId === undefined ? org.workspaces.find((workspace) => workspace.slug === 'default')?.id : org.defaultWorkspaceId;
+  return {
+    organization_id: 'org_memory',
+    members: org.members.map((member) => ({
+      id: member.userId,
+      email: member.email,
+      first_name: member.firstName,
+      last_name: member.lastName,
+      role: member.role as OrgRole,
+    })),
+    workspaces: org.workspaces.map((workspace) => {
+      if (workspace.defaultGuardrailId === null) throw new Error(`MemoryOrg workspace ${workspace.slug} needs a defaultGuardrailId`);
+      const isDefault = workspace.id === defaultId;
+      return {
+        id: aliases.inward(workspace.id),
+        slug: workspace.slug,
+        name: workspace.name,
+        description: null,
+        default_guardrail_id: aliases.inward(workspace.defaultGuardrailId),
+        is_default: isDefault,
+        members: isDefault ? [] : (workspace.members ?? []),
+        active_key_holders: org.unremovable?.[workspace.id] ?? [],
+        keys: (org.keys ?? [])
+          .filter((key) => key.workspaceId === workspace.id)
+          .map((key) => ({
+            hash: key.hash,
+            name: key.name,
+            label: key.label,
+            guardrail_id: key.guardrailId ? aliases.inward(key.guardrailId) : null,
+            disabled: key.disabled ?? false,
+            creator_user_id: key.creatorUserId ?? null,
+          })),
+      };
+    }),
+    guardrails: org.guardrails.map((guardrail) => ({
+      id: aliases.inward(guardrail.id),
+      name: guardrail.name,
+      description: null,
+      workspace_id: guardrail.workspaceId === null ? null : aliases.inward(guardrail.workspaceId),
+      members: guardrail.members ?? [],
+    })),
+    ...(org.scimMappedWorkspaceIds && {
+      scim_group_mappings: org.scimMappedWorkspaceIds.map((workspaceId, index) => ({
+        id: `mapping-${index + 1}`,
+        scim_group_id: `group-${index + 1}`,
+        workspace_id: aliases.inward(workspaceId),
+        role: 'member' as const,
+      })),
+    }),
+  };
 }

@@ -6,6 +6,8 @@
 export { startSimulator, DEFAULT_API_KEY, API_PREFIX } from './server.js';
 export type { SimulatorOptions, RunningSimulator } from './server.js';
 export { SimulatorStore } from './store.js';
+export type { StoreOptions } from './store.js';
+export type { RefusalMode } from './refusals.js';
 export type {
   OrgMemberRecord,
   WorkspaceRecord,
@@ -19,9 +21,7 @@ export type {
   AssignResult,
   OrphanedAssignment,
   StateSnapshot,
-  StoreOptions,
-  RefusalMode,
-} from './store.js';
+} from './records.js';
 export { SimulatorStats } from './stats.js';
 export type { WriteLogEntry } from './stats.js';
 export { parseFaultRates, validateFaultRates, FaultInjector, FAULT_STATUSES } from './faults.js';

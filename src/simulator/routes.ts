@@ -71,11 +71,7 @@ export const ROUTES: readonly Route[] = [
     '/workspaces/{id}/members/remove',
     (input) => {
       const result = input.store.removeWorkspaceMembers(param(input, 0), input.batch);
-      for (const orphan of result.orphaned) {
-        input.recordViolation(
-          `removed ${input.store.describeUser(orphan.userId)} from workspace ${orphan.workspace.slug} while assigned to guardrail ${orphan.guardrail.name}`,
-        );
-      }
+      for (const orphan of result.orphaned) input.recordViolation(input.store.describeOrphan(orphan));
       return { removed_count: result.removed.length };
     },
     'user_ids',
@@ -89,7 +85,9 @@ export const ROUTES: readonly Route[] = [
   // No `limit` and no `total_count`: pages of up to 100 until a short one; without `workspace_id`, the default workspace's keys.
   route('GET', '/keys', ({ store, query }) => {
     const offset = parseOffset(query);
-    return { data: store.listKeys(workspaceIdParameter(query)).slice(offset, offset + KEY_PAGE_SIZE).map((key) => apiKeyJson(key, store)) };
+    const includeDisabled = includeDisabledParameter(query);
+    const keys = store.listKeys(workspaceIdParameter(query)).filter((key) => includeDisabled || !key.disabled);
+    return { data: keys.slice(offset, offset + KEY_PAGE_SIZE).map(apiKeyJson) };
   }),
   route('GET', '/scim/group-mappings', ({ store, query }) => {
     const page = parsePage(query);
@@ -102,7 +100,7 @@ export const ROUTES: readonly Route[] = [
     paginate(store.listAllAssignments(), parsePage(query), (assignment) => memberAssignmentJson(assignment, store.organizationId)),
   ),
   route('GET', '/guardrails/assignments/keys', ({ store, query }) =>
-    paginate(store.listAllKeyAssignments(), parsePage(query), (assignment) => keyAssignmentJson(assignment, store)),
+    paginate(store.listAllKeyAssignments(), parsePage(query), (assignment) => keyAssignmentJson(assignment, store.getApiKey(assignment.keyHash))),
   ),
   route('GET', '/guardrails/{id}', (input) => ({ data: guardrailJson(input.store.requireGuardrail(param(input, 0))) })),
   route('GET', '/guardrails/{id}/assignments/members', (input) => {
@@ -125,7 +123,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/guardrails/{id}/assignments/keys', (input) => {
     const { store } = input;
     const assignments = store.listKeyAssignments(param(input, 0));
-    return paginate(assignments, parsePage(input.query), (assignment) => keyAssignmentJson(assignment, store));
+    return paginate(assignments, parsePage(input.query), (assignment) => keyAssignmentJson(assignment, store.getApiKey(assignment.keyHash)));
   }),
   route(
     'POST',
@@ -149,6 +147,14 @@ function workspaceIdParameter(query: URLSearchParams): string | undefined {
   if (workspaceId === null) return undefined;
   if (!isUuid(workspaceId)) throw badRequest(`workspace_id must be a UUID, got "${workspaceId}"`, null, { parameter: 'workspace_id' });
   return workspaceId;
+}
+
+/** `include_disabled`: `true` lists disabled keys too; they are left out by default. */
+function includeDisabledParameter(query: URLSearchParams): boolean {
+  const value = query.get('include_disabled');
+  if (value === null || value === 'false') return false;
+  if (value === 'true') return true;
+  throw badRequest(`include_disabled must be true or false, got "${value}"`, null, { parameter: 'include_disabled' });
 }
 
 const COMPILED = ROUTES.map((candidate) => ({ route: candidate, segments: candidate.pattern.split('/').filter(Boolean) }));

@@ -20,7 +20,7 @@ import type { SimulatorState } from './state.js';
 import { SimulatorStats } from './stats.js';
 import type { WriteLogEntry } from './stats.js';
 import { SimulatorStore } from './store.js';
-import type { RefusalMode } from './store.js';
+import type { RefusalMode } from './refusals.js';
 
 export const DEFAULT_API_KEY = 'sim-management-key';
 export const API_PREFIX = '/api/v1';

@@ -28,6 +28,10 @@ export interface StateApiKey {
   label: string;
   /** The guardrail the key is assigned to, if any. */
   guardrail_id?: string | null;
+  disabled?: boolean;
+  /** The member who created the key: while it is enabled, the API refuses to remove them from the workspace. */
+  creator_user_id?: string | null;
+  created_at?: string;
 }
 
 export interface StateWorkspace {
@@ -269,6 +273,9 @@ function checkState(value: unknown, problems: string[]): void {
       const hash = requireString(key, 'hash', keyPath, report);
       requireString(key, 'name', keyPath, report);
       requireString(key, 'label', keyPath, report);
+      if (key['disabled'] !== undefined && typeof key['disabled'] !== 'boolean') report(`${keyPath}.disabled`, 'must be a boolean');
+      if (key['creator_user_id'] !== undefined) nullableString(key, 'creator_user_id', keyPath, report);
+      optionalTimestamp(key, 'created_at', keyPath, report);
       if (hash !== undefined) {
         if (keyHashes.has(hash)) report(`${keyPath}.hash`, `duplicate key hash "${hash}"`);
         keyHashes.add(hash);

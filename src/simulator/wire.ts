@@ -13,9 +13,8 @@ import type {
   MembershipRecord,
   OrgMemberRecord,
   ScimMappingRecord,
-  SimulatorStore,
   WorkspaceRecord,
-} from './store.js';
+} from './records.js';
 
 export function orgMemberJson(member: OrgMemberRecord): Record<string, unknown> {
   return {
@@ -98,8 +97,8 @@ export function memberAssignmentJson(assignment: AssignmentRecord, organizationI
   };
 }
 
-export function keyAssignmentJson(assignment: KeyAssignmentRecord, store: SimulatorStore): Record<string, unknown> {
-  const key = store.getApiKey(assignment.keyHash);
+/** `key` is the assigned key, `undefined` once it is gone. */
+export function keyAssignmentJson(assignment: KeyAssignmentRecord, key: ApiKeyRecord | undefined): Record<string, unknown> {
   return {
     id: assignment.id,
     key_hash: assignment.keyHash,
@@ -112,16 +111,16 @@ export function keyAssignmentJson(assignment: KeyAssignmentRecord, store: Simula
 }
 
 /** A key as `GET /keys` lists it: usage counters and limits at the neutral values of an unused key. */
-export function apiKeyJson(key: ApiKeyRecord, store: SimulatorStore): Record<string, unknown> {
+export function apiKeyJson(key: ApiKeyRecord): Record<string, unknown> {
   return {
     hash: key.hash,
     name: key.name,
     label: key.label,
-    disabled: false,
+    disabled: key.disabled,
     workspace_id: key.workspaceId,
-    creator_user_id: null,
+    creator_user_id: key.creatorUserId,
     external_user: null,
-    created_at: store.requireWorkspace(key.workspaceId).createdAt,
+    created_at: key.createdAt,
     updated_at: null,
     limit: null,
     limit_remaining: null,
