@@ -71,12 +71,11 @@ export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
   const managesSomething = (workspace: WorkspaceConfig): boolean =>
     workspace.members !== undefined || workspace.guardrails.length > 0;
   if (!workspaces.some(managesSomething)) {
-    const { locator } = parts[0]!;
+    const { locator, raw } = parts[0]!;
+    const why = parts.length === 1 && raw.workspaces === undefined ? 'it has no `workspaces`' : 'no workspace has `members` or `guardrails`';
     diagnostics.error(
       locator.at(['workspaces'], 'key'),
-      parts.length === 1
-        ? 'this file manages nothing: no workspace has `members` or `guardrails`'
-        : `these ${parts.length} files manage nothing: no workspace has \`members\` or \`guardrails\``,
+      `${parts.length === 1 ? 'this file manages' : `these ${parts.length} files manage`} nothing: ${why}`,
       'add `members:` to a workspace to manage its membership, or `guardrails:` to manage assignments',
     );
   } else {
