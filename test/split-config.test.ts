@@ -33,6 +33,17 @@ async function loaded(cwd: string, ...named: string[]): Promise<Config> {
   return result.config!;
 }
 
+/** `FILE:LINE:COL` as a location to match. */
+function at(place: string) {
+  const [file, line, col] = place.split(':');
+  return expect.objectContaining({ file, line: Number(line), col: Number(col) });
+}
+
+/** The one error of a conflict: at `second`, naming `first` in its message and as its related location. */
+function conflict(second: string, first: string, message: string, note: string) {
+  return [expect.objectContaining({ location: at(second), message, related: { location: at(first), message: note } })];
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const GROUPS = 'version: 1\ngroups:\n  ml-team:\n    - alice@corp.example\n    - bob@corp.example\n';
@@ -151,21 +162,17 @@ describe('conflicts name both places', () => {
       'b.yaml': `version: 1\nworkspaces:\n  ${uuid.toUpperCase()}:\n    members: [bob@corp.example]\n`,
     });
     const result = await load(dir, 'a.yaml', 'b.yaml');
-    expect(result.errors).toEqual([
-      expect.objectContaining({ location: expect.objectContaining({ file: 'b.yaml', line: 3 }), related: expect.objectContaining({ location: expect.objectContaining({ file: 'a.yaml', line: 3 }) }) }),
-    ]);
+    expect(result.errors).toEqual(
+      conflict('b.yaml:3:3', 'a.yaml:3:3', `workspace \`${uuid.toUpperCase()}\` is also declared at a.yaml:3:3`, `workspace \`${uuid}\` first declared here`),
+    );
   });
 
   it('a group defined in two files', async () => {
     const dir = folder({ 'config/a.yaml': GROUPS, 'config/b.yaml': RESEARCH, 'config/c.yaml': 'version: 1\ngroups:\n  ml-team: [dave@corp.example]\n' });
     const result = await load(dir, 'config');
-    expect(result.errors).toEqual([
-      expect.objectContaining({
-        location: expect.objectContaining({ file: 'config/c.yaml', line: 3, col: 3 }),
-        message: 'group `ml-team` is also defined at config/a.yaml:3:3',
-        related: { location: expect.objectContaining({ file: 'config/a.yaml', line: 3, col: 3 }), message: 'group `ml-team` first defined here' },
-      }),
-    ]);
+    expect(result.errors).toEqual(
+      conflict('config/c.yaml:3:3', 'config/a.yaml:3:3', 'group `ml-team` is also defined at config/a.yaml:3:3', 'group `ml-team` first defined here'),
+    );
   });
 
   it('two files whose top-level safety differs; the same limits in both are fine', async () => {
@@ -173,13 +180,7 @@ describe('conflicts name both places', () => {
     const dir = folder({ 'a.yaml': SOLO, 'b.yaml': safety(3), 'c.yaml': safety(3), 'd.yaml': safety(5) });
     expect((await load(dir, 'a.yaml', 'b.yaml', 'c.yaml')).errors).toEqual([]);
     const result = await load(dir, 'a.yaml', 'b.yaml', 'd.yaml');
-    expect(result.errors).toEqual([
-      expect.objectContaining({
-        location: expect.objectContaining({ file: 'd.yaml', line: 2, col: 1 }),
-        message: 'top-level `safety` differs from the one at b.yaml:2:1',
-        related: { location: expect.objectContaining({ file: 'b.yaml', line: 2, col: 1 }), message: 'top-level `safety` first set here' },
-      }),
-    ]);
+    expect(result.errors).toEqual(conflict('d.yaml:2:1', 'b.yaml:2:1', 'top-level `safety` differs from the one at b.yaml:2:1', 'top-level `safety` first set here'));
   });
 
   it('a workspace named by slug in one file and by its id in another, once resolution knows them the same', async () => {

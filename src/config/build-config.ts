@@ -46,7 +46,7 @@ export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
   const topProtected = parts.flatMap(({ raw, locator }) => (raw.protected === undefined ? [] : lists.expand(locator, ['protected'], raw.protected)));
   const safety = mergeSafety(DEFAULT_SAFETY, agreedSafety(parts, diagnostics));
   const workspaces: WorkspaceConfig[] = [];
-  const declared = new Map<string, SourceLocation>();
+  const declared = new Map<string, { key: string; location: SourceLocation }>();
   for (const { raw, locator } of parts) {
     const context: WorkspaceContext = { locator, diagnostics, lists, protected: topProtected, safety };
     for (const [key, workspace] of entriesInFileOrder(raw.workspaces ?? {}, ['workspaces'], locator)) {
@@ -55,13 +55,13 @@ export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
       if (first !== undefined) {
         diagnostics.error(
           location,
-          `workspace \`${key}\` is also declared at ${place(first)}`,
+          `workspace \`${key}\` is also declared at ${place(first.location)}`,
           'declare each workspace in one file only: merge the two blocks, or remove one',
-          { location: first, message: `workspace \`${key}\` first declared here` },
+          { location: first.location, message: `workspace \`${first.key}\` first declared here` },
         );
         continue;
       }
-      declared.set(lookupKey(key), location);
+      declared.set(lookupKey(key), { key, location });
       workspaces.push(buildWorkspace(key, workspace, context));
     }
   }
