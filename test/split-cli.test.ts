@@ -116,6 +116,21 @@ describe('a saved plan covers every file', () => {
     expect(run.stdout).toContain('workspace research  (config/research.yaml)');
   });
 
+  it('a plan saved before files were recorded (config: file and sha256 only) still applies while its one file is unchanged', async () => {
+    const simulator = await start({ state: exampleState() });
+    const env = simulatorEnv(simulator);
+    const cwd = workdir({ 'gatesync.yaml': readFileSync(join(root, 'examples', 'gatesync.yaml'), 'utf8') });
+    expect((await runGatesync(['plan', '--out', 'plan.json'], { env, cwd })).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8')) as PlanJson & { declared_in?: unknown };
+    const { declared_in: _declaredIn, ...older } = { ...saved, config: { file: saved.config.file, sha256: saved.config.sha256 } };
+    writeFileSync(join(cwd, 'plan.json'), JSON.stringify(older));
+    const run = await runGatesync(['apply', 'plan.json', '--yes'], { env, cwd });
+    expect(run.stderr).not.toContain('run plan again');
+    expect(run.stdout).toContain('workspace research\n');
+    writeFileSync(join(cwd, 'gatesync.yaml'), readFileSync(join(cwd, 'gatesync.yaml'), 'utf8') + '# edited\n');
+    expect((await runGatesync(['apply', 'plan.json', '--yes'], { env, cwd })).stderr).toContain('gatesync.yaml changed since this plan was made');
+  });
+
   it('is stale when a file is added', async () => {
     const { cwd, apply } = await planned();
     writeFileSync(join(cwd, 'config', 'extra.yaml'), 'version: 1\ngroups:\n  spare: [alice@corp.example]\n');

@@ -57,7 +57,7 @@ export const OPTIONS = {
   out: { type: 'string', value: 'FILE', help: 'also save the JSON plan, for a later `apply FILE`', commands: ['plan'] },
   'detailed-exitcode': { type: 'boolean', help: 'exit 0 when nothing changes, 2 when something would', commands: ['plan'] },
   output: { type: 'string', short: 'o', value: 'FILE', help: 'write to FILE instead of stdout', commands: ['export', 'schema'] },
-  split: { type: 'string', value: 'DIR', help: 'write one file per workspace (and groups.yaml) into DIR', commands: ['export'] },
+  split: { type: 'string', value: 'DIR', help: 'write one file per workspace into DIR, not one file', commands: ['export'] },
   yes: { type: 'boolean', short: 'y', help: 'apply without asking (required when stdin is not a terminal)', commands: ['apply'] },
   'allow-destructive': { type: 'boolean', help: 'let a plan past the safety limits, for this run (the output records it)', commands: ['plan', 'apply'] },
   verify: { type: 'boolean', help: 'read back what was written and report what did not take effect', commands: ['apply'] },
