@@ -197,3 +197,15 @@ describe('conflicts name both places', () => {
     });
   });
 });
+
+describe('limits of the set', () => {
+  it('holds the files together to the entry limit of one file, naming the file that passes it', async () => {
+    const members = (from: number) => Array.from({ length: 900_000 }, (_, i) => `      - m${from + i}@corp.example\n`).join('');
+    const file = (slug: string, from: number) => `version: 1\nworkspaces:\n  ${slug}:\n    members:\n${members(from)}`;
+    const dir = folder({ 'config/a.yaml': file('a', 0), 'config/b.yaml': file('b', 1_000_000), 'config/c.yaml': file('c', 2_000_000) });
+    const result = await load(dir, 'config');
+    expect(result.errors).toEqual([
+      expect.objectContaining({ location: at('config/c.yaml:1:1'), message: expect.stringContaining('hold more than 2,500,000 entries') }),
+    ]);
+  }, 60_000);
+});

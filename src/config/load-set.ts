@@ -5,14 +5,14 @@
  * `buildConfig` for the merge rules and the conflicts).
  *
  * Each file is read and parsed on its own, with every limit of a single
- * file; the set as a whole is held to the same size limit and group
- * expansion budget as one file, so splitting a hostile file gains nothing.
+ * file; the set as a whole is held to the size, entry and group expansion
+ * limits of one file, so splitting a hostile file gains nothing.
  */
 import { stat, readdir } from 'node:fs/promises';
 import { join, resolve as resolvePath, sep } from 'node:path';
 import { buildConfig, type ParsedConfig } from './build-config.js';
 import { diagnostic } from './diagnostics.js';
-import { MAX_FILE_BYTES } from './limits.js';
+import { MAX_FILE_BYTES, MAX_FILE_ENTRIES } from './limits.js';
 import { capped, parseConfig } from './load-config.js';
 import { readSource } from './read-config.js';
 import { formatBytes } from './source-guards.js';
@@ -97,12 +97,27 @@ export async function readConfigSet(sources: readonly ConfigSource[]): Promise<L
   const oversize = await setOversize(sources);
   if (oversize !== undefined) return { errors: [oversize], warnings };
   const parts: ParsedConfig[] = [];
+  let entries = 0;
   for (const source of sources) {
     const read = await readSource(source.path, source.label);
     const parsed = 'text' in read ? parseConfig(read.text, source.label) : read;
     errors.push(...parsed.errors);
     warnings.push(...parsed.warnings);
-    if ('parsed' in parsed && parsed.parsed !== undefined) parts.push(parsed.parsed);
+    if (!('parsed' in parsed) || parsed.parsed === undefined) continue;
+    parts.push(parsed.parsed);
+    // Each file is bounded on its own; the count stops the set before the next file is parsed.
+    entries += entriesIn(parsed.parsed.raw);
+    if (entries > MAX_FILE_ENTRIES) {
+      errors.push(
+        diagnostic(
+          'error',
+          { file: source.label, line: 1, col: 1, path: '' },
+          `the configuration's files hold more than ${MAX_FILE_ENTRIES.toLocaleString('en-US')} entries (list items and mapping keys) with this one, the limit of a configuration`,
+          'check that -c names only the configuration files',
+        ),
+      );
+      break;
+    }
   }
   if (errors.length > 0) return { errors: capped(errors), warnings: capped(warnings) };
   const built = buildConfig(parts);
@@ -130,6 +145,20 @@ async function setOversize(sources: readonly ConfigSource[]): Promise<Diagnostic
     );
   }
   return undefined;
+}
+
+/** List items and mapping keys, as the single-file limit counts them. */
+function entriesIn(value: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next !== 'object' || next === null) continue;
+    const children = Array.isArray(next) ? next : Object.values(next);
+    count += children.length;
+    // One push per child: a spread of a million arguments would overflow the stack.
+    for (const child of children) if (typeof child === 'object' && child !== null) pending.push(child);
+  }
+  return count;
 }
 
 function inFileOrder(diagnostics: readonly Diagnostic[], rank: ReadonlyMap<string, number>): Diagnostic[] {
