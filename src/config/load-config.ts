@@ -59,19 +59,19 @@ function guarded<T extends Lists>(file: string, stage: () => T): T | Lists {
     const result = stage();
     return { ...result, errors: capped(sortedByPosition(result.errors)), warnings: capped(sortedByPosition(result.warnings)) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      errors: [
-        diagnostic(
-          'error',
-          { file, line: 1, col: 1, path: '' },
-          `internal error while loading the file: ${reason}`,
-          'this is a bug in gatesync; please report it together with the file',
-        ),
-      ],
-      warnings: [],
-    };
+    return { errors: [internalError(file, error)], warnings: [] };
   }
+}
+
+/** A bug in the loader, reported as an error of the file it was loading rather than thrown. */
+export function internalError(file: string, error: unknown): Diagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return diagnostic(
+    'error',
+    { file, line: 1, col: 1, path: '' },
+    `internal error while loading the file: ${reason}`,
+    'this is a bug in gatesync; please report it together with the file',
+  );
 }
 
 function parse(text: string, file: string): ParseResult {

@@ -13,7 +13,7 @@ import { join, resolve as resolvePath, sep } from 'node:path';
 import { buildConfig, type ParsedConfig } from './build-config.js';
 import { diagnostic } from './diagnostics.js';
 import { MAX_FILE_BYTES, MAX_FILE_ENTRIES } from './limits.js';
-import { capped, parseConfig } from './load-config.js';
+import { capped, internalError, parseConfig } from './load-config.js';
 import { readSource } from './read-config.js';
 import { formatBytes } from './source-guards.js';
 import type { Diagnostic, LoadResult } from './types.js';
@@ -55,7 +55,13 @@ export async function configSources(named: readonly string[], cwd: string): Prom
       add(path, argument);
       continue;
     }
-    const files = await filesUnder(path);
+    let files: string[];
+    try {
+      files = await filesUnder(path);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      return { problem: { message: `-c ${argument}: cannot read the folder (${reason})`, hint: 'check that the folder and the folders under it can be read' } };
+    }
     if (files.length === 0) {
       return {
         problem: {
@@ -120,7 +126,12 @@ export async function readConfigSet(sources: readonly ConfigSource[]): Promise<L
     }
   }
   if (errors.length > 0) return { errors: capped(errors), warnings: capped(warnings) };
-  const built = buildConfig(parts);
+  let built: LoadResult;
+  try {
+    built = buildConfig(parts);
+  } catch (error) {
+    return { errors: [internalError(parts[0]!.locator.file, error)], warnings };
+  }
   const rank = new Map(sources.map((source, index) => [source.label, index]));
   return {
     ...built,
