@@ -49,18 +49,24 @@ export interface PlanConfig {
   files?: ConfigFile[];
 }
 
+/** `config.paths`, `config.files` and `declared_in` are recorded when given (the CLI always gives them). */
 export function toPlanFile(
   plan: Plan,
-  config: { file: string; hash: string; files: ConfigFile[]; paths: string[] },
+  config: { file: string; hash: string; files?: ConfigFile[]; paths?: string[] },
   workspaces: string[],
   safety: SafetyLimits,
   check: SafetyCheck,
-  declaredIn: Record<string, string>,
+  declaredIn?: Record<string, string>,
 ): PlanFile {
   return {
     format_version: PLAN_FORMAT_VERSION,
-    config: { file: config.file, sha256: config.hash, paths: config.paths, files: config.files },
-    declared_in: declaredIn,
+    config: {
+      file: config.file,
+      sha256: config.hash,
+      ...(config.paths !== undefined && { paths: config.paths }),
+      ...(config.files !== undefined && { files: config.files }),
+    },
+    ...(declaredIn !== undefined && { declared_in: declaredIn }),
     workspaces,
     safety,
     safety_check: check,
