@@ -70,7 +70,7 @@ describe('options of other commands', () => {
     expect(parseCliArgs(['apply', 'plan.json', '-c', 'g.yaml', '--yes', '--verify', '--batch-size', '10'])).toMatchObject({
       command: 'apply',
       positionals: ['plan.json'],
-      config: 'g.yaml',
+      config: ['g.yaml'],
       configGiven: true,
       yes: true,
       verify: true,

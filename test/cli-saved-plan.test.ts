@@ -143,7 +143,14 @@ describe('the plan schema', () => {
     expect(new Set(planned.changes.map((c) => c.kind))).toEqual(new Set(['add-member', 'remove-member', 'assign', 'move', 'unassign']));
     const check = checkSafety(planned, { ...DEFAULT_SAFETY, maxRemovals: 1 }, true);
     expect(check.result).toBe('overridden');
-    const text = renderJson(toPlanFile(planned, { file: 'gatesync.yaml', hash: 'a'.repeat(64) }, ['research'], DEFAULT_SAFETY, check));
+    const text = renderJson(toPlanFile(
+        planned,
+        { file: 'gatesync.yaml', hash: 'a'.repeat(64), files: [{ path: 'gatesync.yaml', sha256: 'a'.repeat(64) }], paths: ['gatesync.yaml'] },
+        ['research'],
+        DEFAULT_SAFETY,
+        check,
+        { research: 'gatesync.yaml' },
+      ));
     expect(parsePlanFile(text, 'plan.json')).toEqual(JSON.parse(text));
   });
 });

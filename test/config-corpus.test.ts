@@ -172,7 +172,7 @@ describe('generated hostile files', () => {
     {
       name: '100 MB of blank lines',
       content: () => `version: 1\n${'\n'.repeat(100 * 1024 * 1024)}`,
-      expect: 'missing `workspaces`',
+      expect: 'it has no `workspaces`',
     },
     {
       name: '5 MB of blank lines and a flow list',

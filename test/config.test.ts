@@ -712,6 +712,7 @@ describe('a valid file', () => {
       version: 1,
       safety: { maxRemovalPercent: 25, minExisting: 10, maxRemovals: 100 },
       hash: createHash('sha256').update(text).digest('hex'),
+      files: [{ path: FILE, sha256: createHash('sha256').update(text).digest('hex') }],
       workspaces: [
         {
           key: 'research',
@@ -856,7 +857,7 @@ describe('readConfig', () => {
   it('reports a missing file at 1:1', async () => {
     const result = await readConfig('/nonexistent/gatesync.yaml');
     expect(only(result.errors)).toMatchObject({ location: { line: 1, col: 1 } });
-    expect(result.errors[0]).toMatchObject({ message: 'no such file', hint: expect.stringContaining('-c FILE') });
+    expect(result.errors[0]).toMatchObject({ message: 'no such file', hint: expect.stringContaining('with -c') });
   });
 
   it('refuses a directory', async () => {

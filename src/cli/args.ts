@@ -44,12 +44,20 @@ export interface OptionSpec {
 const READS_ORG = ['plan', 'apply', 'export'] as const satisfies readonly Command[];
 
 export const OPTIONS = {
-  config: { type: 'string', short: 'c', value: 'FILE', help: `configuration file (default ${DEFAULT_CONFIG})`, commands: ['validate', 'plan', 'apply'] },
+  config: {
+    type: 'string',
+    short: 'c',
+    multiple: true,
+    value: 'PATH',
+    help: `configuration file, or folder of them (repeatable; default ${DEFAULT_CONFIG})`,
+    commands: ['validate', 'plan', 'apply'],
+  },
   workspace: { type: 'string', multiple: true, value: 'SLUG', help: 'limit to this workspace (repeatable)', commands: READS_ORG },
   format: { type: 'string', value: 'FORMAT', help: 'text (default), json or markdown', commands: ['plan'] },
   out: { type: 'string', value: 'FILE', help: 'also save the JSON plan, for a later `apply FILE`', commands: ['plan'] },
   'detailed-exitcode': { type: 'boolean', help: 'exit 0 when nothing changes, 2 when something would', commands: ['plan'] },
   output: { type: 'string', short: 'o', value: 'FILE', help: 'write to FILE instead of stdout', commands: ['export', 'schema'] },
+  split: { type: 'string', value: 'DIR', help: 'write one file per workspace into DIR, not one file', commands: ['export'] },
   yes: { type: 'boolean', short: 'y', help: 'apply without asking (required when stdin is not a terminal)', commands: ['apply'] },
   'allow-destructive': { type: 'boolean', help: 'let a plan past the safety limits, for this run (the output records it)', commands: ['plan', 'apply'] },
   verify: { type: 'boolean', help: 'read back what was written and report what did not take effect', commands: ['apply'] },
@@ -75,14 +83,16 @@ export type OptionName = keyof typeof OPTIONS;
 export interface Args {
   command: Command;
   positionals: string[];
-  config: string;
-  /** Whether `-c` was given (a saved plan otherwise names its own file). */
+  /** The `-c` arguments, files and folders, in order. */
+  config: string[];
+  /** Whether `-c` was given (a saved plan otherwise names its own files). */
   configGiven: boolean;
   workspaces: string[];
   format: 'text' | 'json' | 'markdown';
   detailedExitcode: boolean;
   out?: string;
   output?: string;
+  split?: string;
   yes: boolean;
   allowDestructive: boolean;
   verify: boolean;
@@ -181,13 +191,14 @@ export function parseCliArgs(argv: string[]): Args {
   return {
     command,
     positionals: operands,
-    config: text('config') ?? DEFAULT_CONFIG,
-    configGiven: text('config') !== undefined,
+    config: (values.config as string[] | undefined) ?? [DEFAULT_CONFIG],
+    configGiven: values.config !== undefined,
     workspaces: (values.workspace as string[] | undefined) ?? [],
     format: format as Args['format'],
     detailedExitcode: flag('detailed-exitcode'),
     out: text('out'),
     output: text('output'),
+    split: text('split'),
     yes: flag('yes'),
     allowDestructive: flag('allow-destructive'),
     verify: flag('verify'),

@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { formatDiagnostic } from '../config/format-diagnostic.js';
-import { readConfig } from '../config/read-config.js';
+import { declaringFiles } from '../config/declaring-files.js';
+import { configSources, readConfigSet } from '../config/load-set.js';
 import { resolve, scopeOf } from '../config/resolve.js';
 import type { Config, Diagnostic } from '../config/types.js';
 import { plan } from '../plan/plan.js';
@@ -86,18 +87,18 @@ export function printDiagnostics(io: Io, diagnostics: Diagnostic[]): void {
   for (const diagnostic of diagnostics) io.stderr(formatDiagnostic(diagnostic) + '\n');
 }
 
-/** Reads and checks the file offline; prints warnings; throws `ConfigError` on any error. */
+/**
+ * Reads and checks the files `-c` names, offline; prints warnings; throws
+ * `ConfigError` on any error. Diagnostics name each file as the user wrote
+ * it (the `-c` argument, joined with the path under a folder).
+ */
 export async function loadConfig(args: Args, io: Io): Promise<Config> {
-  const result = await readConfig(resolvePath(io.cwd, args.config));
-  const asWritten = inFile(args.config);
-  printDiagnostics(io, result.warnings.map(asWritten));
-  if (result.errors.length || !result.config) throw new ConfigError(result.errors.map(asWritten));
-  return selectWorkspaces({ ...result.config, file: args.config }, args.workspaces);
-}
-
-/** Names the file in diagnostics as the user wrote it, not as resolved against the working directory. */
-function inFile(file: string): (diagnostic: Diagnostic) => Diagnostic {
-  return (diagnostic) => ({ ...diagnostic, location: { ...diagnostic.location, file } });
+  const found = await configSources(args.config, io.cwd);
+  if ('problem' in found) throw new UsageError(found.problem.message, false, found.problem.hint);
+  const result = await readConfigSet(found.sources);
+  printDiagnostics(io, result.warnings);
+  if (result.errors.length || !result.config) throw new ConfigError(result.errors);
+  return selectWorkspaces({ ...result.config, file: args.config.join(', ') }, args.workspaces);
 }
 
 /** `--workspace`: keeps only the named workspaces of the file. */
@@ -114,6 +115,8 @@ export function selectWorkspaces(config: Config, names: string[]): Config {
 export interface Planned {
   plan: Plan;
   observed: Observed;
+  /** Each workspace's slug → the file that declares it. */
+  declaredIn: Record<string, string>;
 }
 
 /** Observes, resolves and plans; throws `ConfigError` when the file does not match the organization. */
@@ -121,11 +124,10 @@ export async function buildPlan(config: Config, provider: HttpProvider, args: Ar
   const explain = args.verbose ? (message: string) => io.stderr(`[plan] ${message}\n`) : undefined;
   const observed = await observe(provider, scopeOf(config), { explain });
   const resolved = resolve(config, observed);
-  const asWritten = inFile(config.file);
-  printDiagnostics(io, resolved.warnings.map(asWritten));
-  if (!resolved.desired) throw new ConfigError(resolved.errors.map(asWritten));
+  printDiagnostics(io, resolved.warnings);
+  if (!resolved.desired) throw new ConfigError(resolved.errors);
   const planned = plan(resolved.desired, observed);
   // The mappings matter only to removals: a plan that removes nobody pays no request for them.
   const mappings = planned.summary.remove > 0 ? await provider.scimMappings() : undefined;
-  return { plan: withScimWarnings(planned, mappings), observed };
+  return { plan: withScimWarnings(planned, mappings), observed, declaredIn: declaringFiles(config, observed) };
 }

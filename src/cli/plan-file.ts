@@ -6,7 +6,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import planSchema from '../../schemas/gatesync-plan.schema.json' with { type: 'json' };
-import type { SafetyLimits } from '../config/types.js';
+import type { ConfigFile, SafetyLimits } from '../config/types.js';
 import type { SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
 
@@ -14,7 +14,9 @@ export const PLAN_FORMAT_VERSION = 1;
 
 export interface PlanFile {
   format_version: number;
-  config: { file: string; sha256: string };
+  config: PlanConfig;
+  /** Each workspace of the configuration, by slug → the file that declares it. Absent from plans saved by versions without it. */
+  declared_in?: Record<string, string>;
   /** Workspaces the plan was limited to (`--workspace`); empty means all of the file. */
   workspaces: string[];
   /** File-wide safety limits, checked again when the saved plan is applied. */
@@ -31,16 +33,40 @@ export interface PlanFile {
   warnings: Plan['warnings'];
 }
 
+/**
+ * The configuration a plan was made from. `paths` and `files` are absent
+ * from plans saved by versions that read one file only: `file` is then
+ * that file, and `sha256` its hash.
+ */
+export interface PlanConfig {
+  /** How the command line named the configuration, for messages. */
+  file: string;
+  /** `Config.hash`: of the file's bytes, or of every file's path and hash. */
+  sha256: string;
+  /** The `-c` arguments, read again when the plan is applied. */
+  paths?: string[];
+  /** Every file read, in merge order, with the sha256 of its bytes. */
+  files?: ConfigFile[];
+}
+
+/** `config.paths`, `config.files` and `declared_in` are recorded when given (the CLI always gives them). */
 export function toPlanFile(
   plan: Plan,
-  config: { file: string; hash: string },
+  config: { file: string; hash: string; files?: ConfigFile[]; paths?: string[] },
   workspaces: string[],
   safety: SafetyLimits,
   check: SafetyCheck,
+  declaredIn?: Record<string, string>,
 ): PlanFile {
   return {
     format_version: PLAN_FORMAT_VERSION,
-    config: { file: config.file, sha256: config.hash },
+    config: {
+      file: config.file,
+      sha256: config.hash,
+      ...(config.paths !== undefined && { paths: config.paths }),
+      ...(config.files !== undefined && { files: config.files }),
+    },
+    ...(declaredIn !== undefined && { declared_in: declaredIn }),
     workspaces,
     safety,
     safety_check: check,

@@ -5,11 +5,15 @@
  * limit the rest is cut, with a note saying how much was left out. A plan
  * over the safety limits says so in its title and in an alert before the
  * changes, refused or overridden, so a pull-request comment cannot pass for
- * a normal plan.
+ * a normal plan. With `owners` (a configuration split across files), the
+ * changes are grouped by file, a heading per file, so each team reviews its
+ * part.
  */
 import { PASSED, type SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
-import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
+import { describeChange, describeKept, groupPlan, limitsCount, summaryLine, type WorkspaceSection } from './group-plan.js';
+import { ownerOf, type Owners } from './owners.js';
+import { compareText } from '../plan/order-changes.js';
 
 export const MARKDOWN_LIMIT = 60_000;
 export const COLLAPSE_OVER = 50;
@@ -18,18 +22,20 @@ const RESERVE = 600;
 
 const DIFF_SIGN = { '+': '+', '-': '-', '~': '!' } as const;
 
-export function renderMarkdown(plan: Plan, check: SafetyCheck = PASSED, limit = MARKDOWN_LIMIT): string {
-  const sections = groupPlan(plan);
+export function renderMarkdown(plan: Plan, check: SafetyCheck = PASSED, limit = MARKDOWN_LIMIT, owners?: Owners): string {
+  const sections = byFile(groupPlan(plan), owners);
+  const fileColumn = owners === undefined ? ['', ''] : [' file |', '---|'];
   const head: string[] = [...title(check), '', `**${summaryLine(plan)}**`, '', ...safetyAlert(check)];
   for (const warning of plan.warnings) head.push(`> **Warning:** ${warning}`, '');
   if (plan.summary.total > 0 || plan.kept.length > 0) {
-    head.push('| workspace | add | remove | assign | unassign | move | kept |', '|---|--:|--:|--:|--:|--:|--:|');
+    head.push(`|${fileColumn[0]} workspace | add | remove | assign | unassign | move | kept |`, `|${fileColumn[1]}---|--:|--:|--:|--:|--:|--:|`);
     for (const workspace of sections) {
       const changes = workspace.resources.flatMap((r) => r.changes);
       const count = (...kinds: string[]) => changes.filter((c) => kinds.includes(c.kind)).length;
       const kept = workspace.resources.reduce((sum, r) => sum + r.kept.length, 0);
+      const file = owners === undefined ? '' : ` \`${ownerOf(owners, workspace.workspaceSlug) ?? ''}\` |`;
       head.push(
-        `| \`${workspace.workspaceSlug}\` | ${count('add-member')} | ${count('remove-member')} | ${count('assign')} | ${count('unassign')} | ${count('move')} | ${kept} |`,
+        `|${file} \`${workspace.workspaceSlug}\` | ${count('add-member')} | ${count('remove-member')} | ${count('assign')} | ${count('unassign')} | ${count('move')} | ${kept} |`,
       );
     }
     head.push('');
@@ -39,7 +45,13 @@ export function renderMarkdown(plan: Plan, check: SafetyCheck = PASSED, limit = 
   for (const line of head) out.push(line);
   let omittedChanges = 0;
   let omittedResources = 0;
+  let fileShown: string | undefined;
   for (const workspace of sections) {
+    const file = ownerOf(owners, workspace.workspaceSlug);
+    if (file !== undefined && file !== fileShown && !out.full) {
+      out.push(`### \`${file}\``, '');
+      fileShown = file;
+    }
     if (out.full) {
       omittedChanges += workspace.resources.reduce((sum, r) => sum + r.changes.length, 0);
       omittedResources += workspace.resources.length;
@@ -76,6 +88,13 @@ export function renderMarkdown(plan: Plan, check: SafetyCheck = PASSED, limit = 
     );
   }
   return out.text();
+}
+
+/** The workspaces of each file together, files in path order; without owners, as they are. */
+function byFile(sections: WorkspaceSection[], owners: Owners | undefined): WorkspaceSection[] {
+  if (owners === undefined) return sections;
+  const fileOf = (section: WorkspaceSection) => ownerOf(owners, section.workspaceSlug) ?? '';
+  return [...sections].sort((a, b) => compareText(fileOf(a), fileOf(b)) || compareText(a.workspaceSlug, b.workspaceSlug));
 }
 
 function title(check: SafetyCheck): string[] {

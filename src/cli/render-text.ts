@@ -2,6 +2,7 @@ import { styleText } from 'node:util';
 import { PASSED, type SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../plan/types.js';
 import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
+import { ownerOf, type Owners } from './owners.js';
 
 export type Paint = (style: 'green' | 'red' | 'yellow' | 'bold' | 'dim', text: string) => string;
 
@@ -14,12 +15,14 @@ const SIGN_STYLE = { '+': 'green', '-': 'red', '~': 'yellow' } as const;
 /**
  * The human plan: grouped by workspace and guardrail, one line per member,
  * a summary line, and a verdict line when the plan passes a safety limit
- * (stderr names each limit).
+ * (stderr names each limit). With `owners`, each workspace names the file
+ * that declares it.
  */
-export function renderText(plan: Plan, paint: Paint = plainPaint, check: SafetyCheck = PASSED): string {
+export function renderText(plan: Plan, paint: Paint = plainPaint, check: SafetyCheck = PASSED, owners?: Owners): string {
   const lines: string[] = [];
   for (const workspace of groupPlan(plan)) {
-    lines.push(paint('bold', `workspace ${workspace.workspaceSlug}`));
+    const owner = ownerOf(owners, workspace.workspaceSlug);
+    lines.push(paint('bold', `workspace ${workspace.workspaceSlug}`) + (owner === undefined ? '' : paint('dim', `  (${owner})`)));
     for (const resource of workspace.resources) {
       lines.push(`  ${resource.guardrailId ? `guardrail ${resource.title}` : resource.title}`);
       for (const change of resource.changes) {

@@ -100,6 +100,12 @@ function describeFailure(error: unknown): Failure {
 
 /** `{ "error": { "kind", "message", "diagnostics": [...] } }`: what `--format json` prints on stdout when no plan could be made. */
 function renderJsonError(failure: Failure): string {
-  const diagnostics = failure.diagnostics.map(({ severity, message, hint, location }) => ({ severity, message, ...(hint !== undefined && { hint }), ...location }));
+  const diagnostics = failure.diagnostics.map(({ severity, message, hint, location, related }) => ({
+    severity,
+    message,
+    ...(hint !== undefined && { hint }),
+    ...location,
+    ...(related !== undefined && { related: { message: related.message, ...related.location } }),
+  }));
   return JSON.stringify({ error: { kind: failure.kind, message: failure.message, diagnostics } }, null, 2) + '\n';
 }

@@ -1,7 +1,7 @@
 /**
  * A saved plan is untrusted input, applied only while it is still true: it
- * must match the plan schema, the configuration file must be the one it was
- * made from, and planning that file again now must read the same
+ * must match the plan schema, the configuration must be the set of files it
+ * was made from, each unchanged, and planning that file again now must read the same
  * organization and give the same plan, field for field. What apply then
  * executes, and the limits it checks, come from that fresh plan and the
  * configuration — never from the saved file.
@@ -15,8 +15,10 @@ import type { HttpProvider } from '../providers/http-provider.js';
 import type { Args } from './args.js';
 import { StalePlanError, UsageError } from './errors.js';
 import type { Io } from './io.js';
+import type { Config } from '../config/types.js';
+import { ownersToShow, type Owners } from './owners.js';
 import { buildPlan, loadConfig } from './pipeline.js';
-import { parsePlanFile, planOf, renderJson, toPlanFile, type PlanFile } from './plan-file.js';
+import { parsePlanFile, planOf, renderJson, toPlanFile, type PlanConfig, type PlanFile } from './plan-file.js';
 
 export interface SavedPlan {
   /** As the user wrote it on the command line. */
@@ -65,37 +67,62 @@ function checkWorkspaceSelection(path: string, file: PlanFile, workspaces: strin
  * the plan was made, or when the saved file says anything that planning
  * again does not (a hand-edited summary, limits or changes).
  */
-export async function verifySavedPlan(saved: SavedPlan, provider: HttpProvider, args: Args, io: Io): Promise<{ plan: Plan; check: SafetyCheck }> {
+export async function verifySavedPlan(
+  saved: SavedPlan,
+  provider: HttpProvider,
+  args: Args,
+  io: Io,
+): Promise<{ plan: Plan; check: SafetyCheck; owners: Owners | undefined }> {
   const { path, file } = saved;
-  const configFile = args.configGiven ? args.config : file.config.file;
-  const config = await loadConfig({ ...args, config: configFile, workspaces: file.workspaces }, io);
-  if (config.hash !== file.config.sha256) {
-    throw new StalePlanError(`${configFile} changed since this plan was made; run plan again`);
+  const paths = args.configGiven ? args.config : (file.config.paths ?? [file.config.file]);
+  const config = await loadConfig({ ...args, config: paths, workspaces: file.workspaces }, io);
+  const changed = configChanges(file.config, config);
+  if (changed.length) {
+    throw new StalePlanError(`${changed.join('; ')} since this plan was made; run plan again`);
   }
-  const fresh = (await buildPlan(config, provider, args, io)).plan;
+  const { plan: fresh, declaredIn } = await buildPlan(config, provider, args, io);
   const drift = planDrift(planOf(file), fresh);
   if (drift.length) {
     throw new StalePlanError(`the organization changed since this plan was made (${drift.join('; ')}); run plan again`);
   }
   const check = checkSafety(fresh, config.safety, args.allowDestructive);
-  const remade = toPlanFile(fresh, config, file.workspaces, config.safety, check);
+  const remade = toPlanFile(fresh, { ...config, paths }, file.workspaces, config.safety, check, declaredIn);
   const edited = firstDifference(comparable(file), comparable(JSON.parse(renderJson(remade)) as PlanFile));
   if (edited) {
     throw new StalePlanError(
-      `${path} at ${edited.path}: the file says ${edited.saved}, but planning ${configFile} now gives ${edited.fresh}; ` +
+      `${path} at ${edited.path}: the file says ${edited.saved}, but planning ${config.file} now gives ${edited.fresh}; ` +
         `the plan file was edited after it was made. Run plan again`,
     );
   }
-  return { plan: fresh, check };
+  return { plan: fresh, check, owners: ownersToShow(config, declaredIn) };
 }
 
 /**
- * The fields planning again must reproduce: all but the file's name as
- * written (`-c` may spell it differently) and the safety verdict, which
- * apply gives again for its own run.
+ * How the configuration read now differs from the one the plan recorded:
+ * each file added, removed or changed. One file on each side is compared
+ * by content alone, so `-c` may spell its path differently (as it may for
+ * plans of versions that recorded no file list).
+ */
+function configChanges(saved: PlanConfig, now: Config): string[] {
+  const savedFiles = saved.files ?? [];
+  if (savedFiles.length <= 1 && now.files.length === 1) return now.hash === saved.sha256 ? [] : [`${now.file} changed`];
+  const then = new Map(savedFiles.map((file) => [file.path, file.sha256]));
+  const current = new Map(now.files.map((file) => [file.path, file.sha256]));
+  return [
+    ...now.files.filter((file) => !then.has(file.path)).map((file) => `${file.path} was added`),
+    ...savedFiles.filter((file) => !current.has(file.path)).map((file) => `${file.path} was removed`),
+    ...now.files.filter((file) => then.has(file.path) && then.get(file.path) !== file.sha256).map((file) => `${file.path} changed`),
+  ];
+}
+
+/**
+ * The fields planning again must reproduce: all but how the configuration
+ * is named (`-c` may spell it differently; its files and their hashes are
+ * checked before) and the safety verdict, which apply gives again for its
+ * own run.
  */
 function comparable(file: PlanFile): unknown {
-  const { safety_check: _verdict, config, ...rest } = file;
+  const { safety_check: _verdict, config, declared_in: _declaredIn, ...rest } = file;
   return { ...rest, config: { sha256: config.sha256 } };
 }
 

@@ -1,16 +1,26 @@
 /**
- * From the schema-checked file to `Config`: groups expanded, defaults
+ * From the schema-checked files to one `Config`: groups expanded, defaults
  * applied, top-level `safety` and `protected` merged into each workspace,
  * and the checks that need more than one entry at a time (a member under two
- * guardrails, a guardrail member missing from `members`, empty lists, a file
- * that manages nothing).
+ * guardrails, a guardrail member missing from `members`, empty lists, a
+ * configuration that manages nothing).
+ *
+ * A configuration is one file or several, merged: `workspaces`, `groups` and
+ * `protected` are the union of every file's, and a group defined in one file
+ * may be named in any other. A workspace key or a group written in two
+ * files, or top-level `safety` that two files set differently, is an error
+ * at the second place naming the first.
  */
+import { createHash } from 'node:crypto';
 import { Diagnostics } from './diagnostics.js';
-import { MemberListExpander } from './groups.js';
+import { place } from './format-diagnostic.js';
+import { groupsOf, MemberListExpander, type GroupDefinition } from './groups.js';
 import { memberRefKey } from './member-refs.js';
+import { lookupKey } from './normalize.js';
 import type { RawConfig, RawGuardrail, RawSafety, RawWorkspace } from './raw-config.js';
 import {
   DEFAULT_SAFETY,
+  type ConfigFile,
   type GuardrailConfig,
   type LoadResult,
   type MemberRef,
@@ -20,29 +30,52 @@ import {
 } from './types.js';
 import type { Locator, PathSegment } from './yaml-locations.js';
 
-export function buildConfig(raw: RawConfig, locator: Locator, hash: string): LoadResult {
+/** One file that passed the JSON Schema. */
+export interface ParsedConfig {
+  raw: RawConfig;
+  locator: Locator;
+  /** sha256 of the file's bytes. */
+  hash: string;
+}
+
+/** Merges and builds the files in the order given; that order decides which of two conflicting places is "first". */
+export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
   const diagnostics = new Diagnostics();
-  const lists = new MemberListExpander(raw.groups, locator, diagnostics);
+  const lists = new MemberListExpander(mergedGroups(parts, diagnostics), diagnostics);
   lists.checkGroups();
-  const context: WorkspaceContext = {
-    locator,
-    diagnostics,
-    lists,
-    protected: raw.protected === undefined ? [] : lists.expand(['protected'], raw.protected),
-    safety: mergeSafety(DEFAULT_SAFETY, raw.safety),
-  };
-  const workspaces = entriesInFileOrder(raw.workspaces, ['workspaces'], locator).map(([key, workspace]) =>
-    buildWorkspace(key, workspace, context),
-  );
+  const topProtected = parts.flatMap(({ raw, locator }) => (raw.protected === undefined ? [] : lists.expand(locator, ['protected'], raw.protected)));
+  const safety = mergeSafety(DEFAULT_SAFETY, agreedSafety(parts, diagnostics));
+  const workspaces: WorkspaceConfig[] = [];
+  const declared = new Map<string, { key: string; location: SourceLocation }>();
+  for (const { raw, locator } of parts) {
+    const context: WorkspaceContext = { locator, diagnostics, lists, protected: topProtected, safety };
+    for (const [key, workspace] of entriesInFileOrder(raw.workspaces ?? {}, ['workspaces'], locator)) {
+      const location = locator.at(['workspaces', key], 'key');
+      const first = declared.get(lookupKey(key));
+      if (first !== undefined) {
+        diagnostics.error(
+          location,
+          `workspace \`${key}\` is also declared at ${place(first.location)}`,
+          'declare each workspace in one file only: merge the two blocks, or remove one',
+          { location: first.location, message: `workspace \`${first.key}\` first declared here` },
+        );
+        continue;
+      }
+      declared.set(lookupKey(key), { key, location });
+      workspaces.push(buildWorkspace(key, workspace, context));
+    }
+  }
 
   lists.warnUnusedGroups();
 
   const managesSomething = (workspace: WorkspaceConfig): boolean =>
     workspace.members !== undefined || workspace.guardrails.length > 0;
   if (!workspaces.some(managesSomething)) {
+    const { locator, raw } = parts[0]!;
+    const why = parts.length === 1 && raw.workspaces === undefined ? 'it has no `workspaces`' : 'no workspace has `members` or `guardrails`';
     diagnostics.error(
       locator.at(['workspaces'], 'key'),
-      'this file manages nothing: no workspace has `members` or `guardrails`',
+      `${parts.length === 1 ? 'this file manages' : `these ${parts.length} files manage`} nothing: ${why}`,
       'add `members:` to a workspace to manage its membership, or `guardrails:` to manage assignments',
     );
   } else {
@@ -56,16 +89,81 @@ export function buildConfig(raw: RawConfig, locator: Locator, hash: string): Loa
   }
 
   if (diagnostics.errors.length > 0) return { errors: diagnostics.errors, warnings: diagnostics.warnings };
-  return { config: { file: locator.file, version: 1, workspaces, safety: context.safety, hash }, errors: [], warnings: diagnostics.warnings };
+  const files: ConfigFile[] = parts.map(({ locator, hash }) => ({ path: locator.file, sha256: hash }));
+  return {
+    config: { file: files[0]!.path, version: 1, workspaces, safety, hash: setHash(files), files },
+    errors: [],
+    warnings: diagnostics.warnings,
+  };
+}
+
+/**
+ * One file's hash is the hash of its bytes, as saved plans have always
+ * recorded it; several files hash their paths and hashes, so that a file
+ * added, removed or renamed changes it too.
+ */
+export function setHash(files: readonly ConfigFile[]): string {
+  if (files.length === 1) return files[0]!.sha256;
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${file.path}\0${file.sha256}\n`);
+  return hash.digest('hex');
+}
+
+/** Every file's groups in one table; a name defined twice keeps its first definition. */
+function mergedGroups(parts: readonly ParsedConfig[], diagnostics: Diagnostics): Map<string, GroupDefinition> {
+  const merged = new Map<string, GroupDefinition>();
+  for (const { raw, locator } of parts) {
+    for (const [name, definition] of groupsOf(raw.groups, locator)) {
+      const first = merged.get(name);
+      if (first === undefined) {
+        merged.set(name, definition);
+        continue;
+      }
+      const firstAt = first.locator.at(['groups', name], 'key');
+      diagnostics.error(
+        locator.at(['groups', name], 'key'),
+        `group \`${name}\` is also defined at ${place(firstAt)}`,
+        'define each group in one file only; every file can name it as `group:' + name + '`',
+        { location: firstAt, message: `group \`${name}\` first defined here` },
+      );
+    }
+  }
+  return merged;
+}
+
+/** Top-level `safety` governs the whole plan: files that set it must set the same limits. */
+function agreedSafety(parts: readonly ParsedConfig[], diagnostics: Diagnostics): RawSafety | undefined {
+  let first: { safety: RawSafety; at: SourceLocation } | undefined;
+  for (const { raw, locator } of parts) {
+    if (raw.safety === undefined) continue;
+    const at = locator.at(['safety'], 'key');
+    if (first === undefined) {
+      first = { safety: raw.safety, at };
+      continue;
+    }
+    if (sameSafety(first.safety, raw.safety)) continue;
+    diagnostics.error(
+      at,
+      `top-level \`safety\` differs from the one at ${place(first.at)}`,
+      'set top-level `safety` in one file only, or the same in each; a workspace\'s own `safety` may differ',
+      { location: first.at, message: 'top-level `safety` first set here' },
+    );
+  }
+  return first?.safety;
+}
+
+function sameSafety(a: RawSafety, b: RawSafety): boolean {
+  return a.max_removal_percent === b.max_removal_percent && a.min_existing === b.min_existing && a.max_removals === b.max_removals;
 }
 
 interface WorkspaceContext {
-  locator: Locator;
   diagnostics: Diagnostics;
   lists: MemberListExpander;
-  /** Top-level `protected`, expanded. */
+  /** The file being built. */
+  locator: Locator;
+  /** Top-level `protected` of every file, expanded. */
   protected: MemberRef[];
-  /** Defaults merged with top-level `safety`. */
+  /** Defaults merged with the files' top-level `safety`. */
   safety: SafetyLimits;
 }
 
@@ -78,7 +176,7 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
   if (raw.members !== undefined) {
     membersLocation = locator.at([...path, 'members'], 'key');
     const errorsBefore = diagnostics.errors.length;
-    members = lists.expand([...path, 'members'], raw.members);
+    members = lists.expand(locator, [...path, 'members'], raw.members);
     if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {
       diagnostics.error(
         membersLocation,
@@ -97,7 +195,7 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
     checkGuardrailMembersBelong(key, members, membersLocation, guardrails, diagnostics);
   }
 
-  const ownProtected = raw.protected === undefined ? [] : lists.expand([...path, 'protected'], raw.protected);
+  const ownProtected = raw.protected === undefined ? [] : lists.expand(locator, [...path, 'protected'], raw.protected);
   const workspace: WorkspaceConfig = {
     key,
     location: locator.at(path, 'key'),
@@ -124,7 +222,7 @@ function buildGuardrail(
   const texts = longForm ? raw.members : raw;
   const location = locator.at(path, 'key');
   const errorsBefore = diagnostics.errors.length;
-  const members = lists.expand(longForm ? [...path, 'members'] : path, texts);
+  const members = lists.expand(locator, longForm ? [...path, 'members'] : path, texts);
   const allowEmpty = longForm ? (raw.allow_empty ?? false) : false;
   if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {
     diagnostics.error(

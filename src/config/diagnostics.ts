@@ -1,12 +1,13 @@
-import type { Diagnostic, SourceLocation } from './types.js';
+import type { Diagnostic, RelatedLocation, SourceLocation } from './types.js';
 
 /** Collects the errors and warnings of one stage, in the order they were found. */
 export class Diagnostics {
   readonly errors: Diagnostic[] = [];
   readonly warnings: Diagnostic[] = [];
 
-  error(location: SourceLocation, message: string, hint?: string): void {
-    this.errors.push(diagnostic('error', location, message, hint));
+  error(location: SourceLocation, message: string, hint?: string, related?: RelatedLocation): void {
+    const found = diagnostic('error', location, message, hint);
+    this.errors.push(related === undefined ? found : { ...found, related });
   }
 
   warning(location: SourceLocation, message: string, hint?: string): void {

@@ -6,6 +6,10 @@
  * keeps `location` where it is written (inside `groups:`), and gets `via`,
  * the group the list names, and `viaLocation`, the line that names it.
  *
+ * Groups of every file of the configuration form one table: a list in one
+ * file may name a group another file defines. Each definition keeps the
+ * locator of its own file.
+ *
  * Duplicates within one list become one entry. A warning names both lines
  * when the same ref is written twice, or when a member is written directly
  * and also comes through a group; members shared by two groups are not
@@ -24,8 +28,18 @@ interface ListEntry {
   location: SourceLocation;
 }
 
+/** A group as one file defines it. */
+export interface GroupDefinition {
+  members: readonly string[];
+  locator: Locator;
+}
+
+/** The groups a file defines, keyed by name. */
+export function groupsOf(groups: Readonly<Record<string, readonly string[]>> | undefined, locator: Locator): Map<string, GroupDefinition> {
+  return new Map(Object.entries(groups ?? {}).map(([name, members]) => [name, { members, locator }]));
+}
+
 export class MemberListExpander {
-  private readonly definitions: Map<string, readonly string[]>;
   private readonly expanded = new Map<string, MemberRef[]>();
   /** Groups being expanded, outermost first: a name found here again is a cycle. */
   private readonly expanding: string[] = [];
@@ -35,12 +49,9 @@ export class MemberListExpander {
   private nestingReported = false;
 
   constructor(
-    groups: Readonly<Record<string, readonly string[]>> | undefined,
-    private readonly locator: Locator,
+    private readonly definitions: ReadonlyMap<string, GroupDefinition>,
     private readonly diagnostics: Diagnostics,
-  ) {
-    this.definitions = new Map(Object.entries(groups ?? {}));
-  }
+  ) {}
 
   /** True once expansion exceeded `MAX_EXPANDED_MEMBERS`: lists expand to nothing from then on. */
   get exhausted(): boolean {
@@ -54,21 +65,21 @@ export class MemberListExpander {
 
   /** Call after every list is expanded. */
   warnUnusedGroups(): void {
-    for (const name of this.definitions.keys()) {
+    for (const [name, { locator }] of this.definitions) {
       if (this.referenced.has(name)) continue;
       this.diagnostics.warning(
-        this.locator.at(['groups', name], 'key'),
+        locator.at(['groups', name], 'key'),
         `group \`${name}\` is never used`,
         `name it as \`group:${name}\` in a member list, or remove it`,
       );
     }
   }
 
-  /** The members of the list at `path`, groups expanded, duplicates removed. */
-  expand(path: readonly PathSegment[], texts: readonly string[]): MemberRef[] {
+  /** The members of the list at `path` of the file `locator` reads, groups expanded, duplicates removed. */
+  expand(locator: Locator, path: readonly PathSegment[], texts: readonly string[]): MemberRef[] {
     const members: MemberRef[] = [];
     const firstByKey = new Map<string, MemberRef>();
-    for (const entry of this.readEntries(path, texts)) {
+    for (const entry of this.readEntries(locator, path, texts)) {
       for (const member of this.membersOfEntry(entry)) {
         const key = memberRefKey(member);
         const first = firstByKey.get(key);
@@ -84,11 +95,11 @@ export class MemberListExpander {
   }
 
   /** Parses the entries and drops the ones written twice (with a warning naming both lines). */
-  private readEntries(path: readonly PathSegment[], texts: readonly string[]): ListEntry[] {
+  private readEntries(locator: Locator, path: readonly PathSegment[], texts: readonly string[]): ListEntry[] {
     const entries: ListEntry[] = [];
     const firstByKey = new Map<string, ListEntry>();
     texts.forEach((text, index) => {
-      const location = this.locator.at([...path, index]);
+      const location = locator.at([...path, index]);
       const parsed = parseMemberRef(text);
       if ('problem' in parsed) {
         this.diagnostics.error(location, parsed.problem.message, parsed.problem.hint);
@@ -153,11 +164,13 @@ export class MemberListExpander {
   private membersOfGroup(name: string, referencedAt?: SourceLocation): MemberRef[] {
     const known = this.expanded.get(name);
     if (known !== undefined) return known;
+    const definition = this.definitions.get(name);
+    if (definition === undefined) return [];
     if (this.expanding.length >= MAX_GROUP_NESTING) {
       if (!this.nestingReported) {
         this.nestingReported = true;
         this.diagnostics.error(
-          referencedAt ?? this.locator.at(['groups', name], 'key'),
+          referencedAt ?? definition.locator.at(['groups', name], 'key'),
           `groups nest more than ${MAX_GROUP_NESTING} levels deep (${[...this.expanding.slice(0, 3), '…', name].join(' → ')})`,
           'flatten the groups',
         );
@@ -165,7 +178,7 @@ export class MemberListExpander {
       return [];
     }
     this.expanding.push(name);
-    const members = this.expand(['groups', name], this.definitions.get(name) ?? []);
+    const members = this.expand(definition.locator, ['groups', name], definition.members);
     this.expanding.pop();
     this.expanded.set(name, members);
     return members;
@@ -173,7 +186,7 @@ export class MemberListExpander {
 
   /**
    * Counts members created by expansion against one budget for the whole
-   * file: groups named in many lists multiply, like aliases, and memory must
+   * configuration, every file together: groups named in many lists multiply, like aliases, and memory must
    * stay bounded.
    */
   private take(count: number, location: SourceLocation): boolean {
@@ -183,7 +196,7 @@ export class MemberListExpander {
     this.budgetExceeded = true;
     this.diagnostics.error(
       location,
-      `expanding groups lists more than ${MAX_EXPANDED_MEMBERS.toLocaleString('en-US')} members across the file`,
+      `expanding groups lists more than ${MAX_EXPANDED_MEMBERS.toLocaleString('en-US')} members across the configuration`,
       'every list that names a group repeats all its members; name large groups in fewer places',
     );
     return false;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseBlockYaml } from './block-yaml.js';
-import { buildConfig } from './build-config.js';
+import { buildConfig, type ParsedConfig } from './build-config.js';
 import { diagnostic } from './diagnostics.js';
 import { MAX_FULL_YAML_BYTES, MAX_REPORTED_DIAGNOSTICS } from './limits.js';
 import { parseYaml } from './parse-yaml.js';
@@ -25,30 +25,56 @@ import { locationAtOffset, type Locator } from './yaml-locations.js';
  * JSON Schema, then groups and cross-entry checks.
  */
 export function loadConfig(text: string, file: string): LoadResult {
+  return guarded(file, () => {
+    const { parsed, errors, warnings } = parse(text, file);
+    if (parsed === undefined) return { errors, warnings };
+    const built = buildConfig([parsed]);
+    return { ...built, warnings: [...warnings, ...built.warnings] };
+  });
+}
+
+export interface ParseResult {
+  parsed?: ParsedConfig;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/**
+ * The stages of `loadConfig` up to the JSON Schema: one file of a
+ * configuration, not yet merged with the others (`buildConfig` does that).
+ * Never throws; `parsed` is present exactly when there are no errors.
+ */
+export function parseConfig(text: string, file: string): ParseResult {
+  return guarded(file, () => parse(text, file));
+}
+
+interface Lists {
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** Runs one stage; a bug in it comes back as an error at the file's first line, and diagnostics come sorted and capped. */
+function guarded<T extends Lists>(file: string, stage: () => T): T | Lists {
   try {
-    const result = load(text, file);
-    return {
-      ...(result.config !== undefined ? { config: result.config } : {}),
-      errors: capped(sortedByPosition(result.errors)),
-      warnings: capped(sortedByPosition(result.warnings)),
-    };
+    const result = stage();
+    return { ...result, errors: capped(sortedByPosition(result.errors)), warnings: capped(sortedByPosition(result.warnings)) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      errors: [
-        diagnostic(
-          'error',
-          { file, line: 1, col: 1, path: '' },
-          `internal error while loading the file: ${reason}`,
-          'this is a bug in gatesync; please report it together with the file',
-        ),
-      ],
-      warnings: [],
-    };
+    return { errors: [internalError(file, error)], warnings: [] };
   }
 }
 
-function load(text: string, file: string): LoadResult {
+/** A bug in the loader, reported as an error of the file it was loading rather than thrown. */
+export function internalError(file: string, error: unknown): Diagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return diagnostic(
+    'error',
+    { file, line: 1, col: 1, path: '' },
+    `internal error while loading the file: ${reason}`,
+    'this is a bug in gatesync; please report it together with the file',
+  );
+}
+
+function parse(text: string, file: string): ParseResult {
   const source = stripByteOrderMark(text);
   const textProblem = checkSourceText(source);
   if (textProblem !== undefined) return problemAt(file, source, textProblem);
@@ -74,11 +100,10 @@ function load(text: string, file: string): LoadResult {
   }
   const checked = validateSchema(parsed.value, parsed.locator);
   if (checked.config === undefined) return { errors: checked.errors, warnings: parsed.warnings };
-  const built = buildConfig(checked.config, parsed.locator, sha256(text));
-  return { ...built, warnings: [...parsed.warnings, ...built.warnings] };
+  return { parsed: { raw: checked.config, locator: parsed.locator, hash: sha256(text) }, errors: [], warnings: parsed.warnings };
 }
 
-function problemAt(file: string, source: string, problem: SourceProblem): LoadResult {
+function problemAt(file: string, source: string, problem: SourceProblem): ParseResult {
   return { errors: [diagnostic('error', locationAtOffset(file, source, problem.offset), problem.message, problem.hint)], warnings: [] };
 }
 
@@ -92,7 +117,7 @@ function sortedByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /** A file with thousands of bad entries gets the first ones, and a count of the rest. */
-function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+export function capped(diagnostics: Diagnostic[]): Diagnostic[] {
   if (diagnostics.length <= MAX_REPORTED_DIAGNOSTICS) return diagnostics;
   const shown = diagnostics.slice(0, MAX_REPORTED_DIAGNOSTICS);
   const next = diagnostics[MAX_REPORTED_DIAGNOSTICS]!;

@@ -18,3 +18,10 @@ export function normalizeEmail(email: string): string {
 export function normalizeGuardrailName(name: string): string {
   return name.normalize('NFC');
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How a key of the file is looked up: UUIDs in lower case, as the API writes them; slugs and names as written. */
+export function lookupKey(key: string): string {
+  return UUID.test(key) ? key.toLowerCase() : key;
+}

@@ -33,5 +33,6 @@ export interface RawConfig {
   groups?: Record<string, string[]>;
   safety?: RawSafety;
   protected?: string[];
-  workspaces: Record<string, RawWorkspace>;
+  /** Absent in a file of a split configuration that only defines groups or top-level settings. */
+  workspaces?: Record<string, RawWorkspace>;
 }

@@ -6,35 +6,44 @@ import type { LoadResult } from './types.js';
 import { locationAtOffset } from './yaml-locations.js';
 
 /**
- * Reads and loads the file at `path`: the only place the config layer touches
- * the disk. Never throws; a file that cannot be read, is too large (checked
- * before reading it) or is not UTF-8 comes back as an error at 1:1 or at the
- * first bad byte.
+ * Reads and loads the file at `path`, labelling locations with `label`
+ * (default: the path). Never throws; a file that cannot be read, is too
+ * large (checked before reading it) or is not UTF-8 comes back as an error
+ * at 1:1 or at the first bad byte.
  */
-export async function readConfig(path: string): Promise<LoadResult> {
+export async function readConfig(path: string, label = path): Promise<LoadResult> {
+  const source = await readSource(path, label);
+  return 'text' in source ? loadConfig(source.text, label) : source;
+}
+
+/**
+ * The text of one configuration file: the only place the config layer
+ * touches the disk, with the checks `readConfig` describes.
+ */
+export async function readSource(path: string, label: string): Promise<{ text: string } | LoadResult> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) return failure(path, '', { offset: 0, message: `${path} is not a regular file` });
+    if (!info.isFile()) return failure(label, '', { offset: 0, message: `${label} is not a regular file` });
     const oversize = oversizeProblem(info.size);
-    if (oversize !== undefined) return failure(path, '', oversize);
+    if (oversize !== undefined) return failure(label, '', oversize);
     const bytes = await readFile(path);
     // The file may have grown since `stat`.
     const grown = oversizeProblem(bytes.length);
-    if (grown !== undefined) return failure(path, '', grown);
+    if (grown !== undefined) return failure(label, '', grown);
     const decoded = decodeUtf8(bytes);
-    if ('problem' in decoded) return failure(path, decoded.text, decoded.problem);
-    return loadConfig(decoded.text, path);
+    if ('problem' in decoded) return failure(label, decoded.text, decoded.problem);
+    return { text: decoded.text };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return failure(path, '', { offset: 0, message: 'no such file', hint: 'name the configuration file with -c FILE (default: gatesync.yaml)' });
+      return failure(label, '', { offset: 0, message: 'no such file', hint: 'name the configuration file or folder with -c (default: gatesync.yaml)' });
     }
     const reason = error instanceof Error ? error.message : String(error);
-    return failure(path, '', { offset: 0, message: `cannot read the file: ${reason}` });
+    return failure(label, '', { offset: 0, message: `cannot read the file: ${reason}` });
   }
 }
 
-function failure(path: string, text: string, problem: SourceProblem): LoadResult {
-  return { errors: [diagnostic('error', locationAtOffset(path, text, problem.offset), problem.message, problem.hint)], warnings: [] };
+function failure(label: string, text: string, problem: SourceProblem): LoadResult {
+  return { errors: [diagnostic('error', locationAtOffset(label, text, problem.offset), problem.message, problem.hint)], warnings: [] };
 }
 
 const UTF16_BYTE_ORDER_MARKS = [

@@ -33,22 +33,60 @@ export interface RenderOptions {
  * but their default one.
  */
 export function renderConfig(observed: Observed, options: RenderOptions): string | undefined {
+  const blocks = workspaceBlocks(observed);
+  return blocks === undefined ? undefined : fileText(blocks.flatMap((block) => block.lines), options);
+}
+
+/**
+ * The same configuration split into one file per workspace, for `export
+ * --split`: file name → text, in slug order. Each name is the slug made safe
+ * for any file system (other characters become `_`), unique even where
+ * letter case does not count. Empty when there is nothing to manage.
+ */
+export function renderSplitConfig(observed: Observed, options: RenderOptions): Map<string, string> {
+  const files = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const block of workspaceBlocks(observed) ?? []) {
+    if (block.lines.length === 0) continue;
+    const base = safeFileName(block.slug);
+    let name = `${base}.yaml`;
+    for (let suffix = 2; taken.has(name.toLowerCase()); suffix++) name = `${base}-${suffix}.yaml`;
+    taken.add(name.toLowerCase());
+    files.set(name, fileText(block.lines, options));
+  }
+  return files;
+}
+
+/** Longest file name stem `renderSplitConfig` writes, well under any file system's limit. */
+const MAX_FILE_STEM = 100;
+
+function safeFileName(slug: string): string {
+  const stem = slug.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_FILE_STEM);
+  return /^[A-Za-z0-9]/.test(stem) ? stem : `workspace${stem}`;
+}
+
+/** Each workspace's lines, in slug order; `undefined` when none would manage anything. */
+function workspaceBlocks(observed: Observed): { slug: string; lines: string[] }[] | undefined {
   const byId = new Map<string, ObservedWorkspace>();
   for (const workspace of observed.workspacesByKey.values()) if (workspace) byId.set(workspace.info.id, workspace);
   const workspaces = [...byId.values()].sort((a, b) => compareText(a.info.slug, b.info.slug));
   const renderer = new ConfigRenderer(observed);
-  let blocks = workspaces.map((workspace) => renderer.workspace(workspace, false));
-  if (blocks.every((block) => block.length === 0)) {
+  let blocks = workspaces.map((workspace) => ({ slug: workspace.info.slug, lines: renderer.workspace(workspace, false) }));
+  if (blocks.every((block) => block.lines.length === 0)) {
     // The default workspace without assignments manages nothing unless its guardrails are listed, empty.
-    blocks = workspaces.map((workspace) => renderer.workspace(workspace, true));
-    if (blocks.every((block) => block.length === 0)) return undefined;
+    blocks = workspaces.map((workspace) => ({ slug: workspace.info.slug, lines: renderer.workspace(workspace, true) }));
+    if (blocks.every((block) => block.lines.length === 0)) return undefined;
   }
+  return blocks;
+}
+
+function fileText(workspaceLines: string[], options: RenderOptions): string {
   const lines = [
     `# yaml-language-server: $schema=${options.schemaRef}`,
     '# Exported from the live organization by `gatesync export`.',
     'version: 1',
     'workspaces:',
-    ...blocks.flat(),
+    ...workspaceLines,
   ];
   return lines.join('\n') + '\n';
 }

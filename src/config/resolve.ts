@@ -4,18 +4,13 @@
  */
 import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
 import type { Observed, ObservedWorkspace, Scope } from '../providers/observe.js';
-import { normalizeGuardrailName } from './normalize.js';
+import { place } from './format-diagnostic.js';
+import { lookupKey, normalizeGuardrailName } from './normalize.js';
 import { OrgEmails } from './org-emails.js';
 import { suggest } from './suggest.js';
-import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
+import type { Config, Diagnostic, GuardrailConfig, MemberRef, RelatedLocation, SourceLocation, WorkspaceConfig } from './types.js';
 
 const MAX_SUGGESTIONS = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** How a key of the file is looked up: UUIDs in lower case, as the API writes them; slugs and names as written. */
-function lookupKey(key: string): string {
-  return UUID.test(key) ? key.toLowerCase() : key;
-}
 
 export interface ResolveResult {
   desired?: Desired;
@@ -37,8 +32,8 @@ export function scopeOf(config: Config): Scope {
 export function resolve(config: Config, observed: Observed): ResolveResult {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
-  const error = (location: SourceLocation, message: string, hint?: string) =>
-    errors.push({ severity: 'error', message, hint, location });
+  const error = (location: SourceLocation, message: string, hint?: string, related?: RelatedLocation) =>
+    errors.push({ severity: 'error', message, hint, location, ...(related !== undefined && { related }) });
 
   const orgEmails = new OrgEmails(observed.orgMembers.values());
   const emails = [...orgEmails.emails()];
@@ -100,10 +95,12 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     }
     const twin = seenWorkspaces.get(observedWorkspace.info.id);
     if (twin) {
+      const sameFile = twin.location.file === workspaceConfig.location.file;
       error(
         workspaceConfig.location,
-        `${workspaceConfig.key} is the same workspace as ${twin.key} (line ${twin.location.line})`,
-        'list each workspace once',
+        `${workspaceConfig.key} is the same workspace as ${twin.key} (${sameFile ? `line ${twin.location.line}` : place(twin.location)})`,
+        sameFile ? 'list each workspace once' : 'declare each workspace in one file only, by its slug or by its UUID',
+        { location: twin.location, message: `workspace ${twin.key} first declared here` },
       );
       continue;
     }

@@ -18,6 +18,14 @@ export interface Diagnostic {
   message: string;
   hint?: string;
   location: SourceLocation;
+  /** The other place a conflict involves, e.g. where a workspace was first declared. */
+  related?: RelatedLocation;
+}
+
+export interface RelatedLocation {
+  location: SourceLocation;
+  /** What is at `location`, e.g. `first declared here`. */
+  message: string;
 }
 
 /**
@@ -74,14 +82,27 @@ export interface WorkspaceConfig {
   safety: SafetyLimits;
 }
 
+/** One file of the configuration, as read. */
+export interface ConfigFile {
+  path: string;
+  /** sha256 of the file's bytes. */
+  sha256: string;
+}
+
 export interface Config {
+  /** The configuration as named on the command line: one file, or what `-c` named. */
   file: string;
   version: 1;
   workspaces: WorkspaceConfig[];
   /** File-wide limits (top-level `safety:` over the defaults); they govern the plan's total removals. */
   safety: SafetyLimits;
-  /** sha256 of the file's bytes, recorded in saved plans. */
+  /**
+   * Recorded in saved plans: for one file, the sha256 of its bytes; for
+   * several, the sha256 of their paths and hashes in order.
+   */
   hash: string;
+  /** Every file read, in the order they were merged. A workspace's `location.file` names the one declaring it. */
+  files: ConfigFile[];
 }
 
 export interface LoadResult {

@@ -6,6 +6,7 @@ import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
 import { EXIT, UsageError } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
+import { ownersToShow, type Owners } from '../owners.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
 import { applyProgress } from '../apply-progress.js';
 import { renderApplyResult } from '../render-result.js';
@@ -27,14 +28,17 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
   try {
     let plan: Plan;
     let check: SafetyCheck;
+    let owners: Owners | undefined;
     if (saved) {
-      ({ plan, check } = await verifySavedPlan(saved, provider, args, io));
+      ({ plan, check, owners } = await verifySavedPlan(saved, provider, args, io));
     } else {
       const config = await loadConfig(args, io);
-      plan = (await buildPlan(config, provider, args, io)).plan;
+      const planned = await buildPlan(config, provider, args, io);
+      plan = planned.plan;
+      owners = ownersToShow(config, planned.declaredIn);
       check = checkSafety(plan, config.safety, args.allowDestructive);
     }
-    io.stdout(renderText(plan, paintFor(io, 'stdout'), check));
+    io.stdout(renderText(plan, paintFor(io, 'stdout'), check, owners));
     enforceSafety(check, io);
     if (plan.summary.total === 0) return EXIT.ok;
     if (!args.yes) {

@@ -16,7 +16,7 @@ import { applyPlan } from './apply.js';
  */
 export async function demoCommand(args: Args, io: Io): Promise<number> {
   const simulator = await startSimulator({ port: 0, state: exampleState() });
-  const demoArgs: Args = { ...args, config: join(packageRoot(), 'examples', 'gatesync.yaml'), workspaces: [] };
+  const demoArgs: Args = { ...args, config: [join(packageRoot(), 'examples', 'gatesync.yaml')], workspaces: [] };
   const provider = connect(demoArgs, io, DEFAULT_API_KEY, simulator.url);
   const paint = paintFor(io, 'stdout');
   try {

@@ -5,6 +5,7 @@ import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
 import { EXIT } from '../errors.js';
 import { paintFor, writeUserFile, type Io } from '../io.js';
+import { ownersToShow, type Owners } from '../owners.js';
 import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
 import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
 import { renderMarkdown } from '../render-markdown.js';
@@ -20,14 +21,15 @@ export async function planCommand(args: Args, io: Io): Promise<number> {
   const config = await loadConfig(args, io);
   const provider = connect(args, io, await readApiKey(args, io));
   try {
-    const { plan } = await buildPlan(config, provider, args, io);
+    const { plan, declaredIn } = await buildPlan(config, provider, args, io);
     const check = checkSafety(plan, config.safety, args.allowDestructive);
-    const file = toPlanFile(plan, config, args.workspaces, config.safety, check);
+    const file = toPlanFile(plan, { ...config, paths: args.config }, args.workspaces, config.safety, check, declaredIn);
+    const owners = ownersToShow(config, declaredIn);
     if (args.out) await writeUserFile(resolvePath(io.cwd, args.out), renderJson(file), '--out');
     if (io.env.GITHUB_STEP_SUMMARY) {
-      await writeUserFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan, check) + '\n', 'GITHUB_STEP_SUMMARY', true);
+      await writeUserFile(io.env.GITHUB_STEP_SUMMARY, renderMarkdown(plan, check, undefined, owners) + '\n', 'GITHUB_STEP_SUMMARY', true);
     }
-    io.stdout(renderPlan(plan, file, check, args.format, io));
+    io.stdout(renderPlan(plan, file, check, args.format, io, owners));
     enforceSafety(check, io);
     return args.detailedExitcode && plan.summary.total > 0 ? EXIT.changes : EXIT.ok;
   } finally {
@@ -35,8 +37,8 @@ export async function planCommand(args: Args, io: Io): Promise<number> {
   }
 }
 
-function renderPlan(plan: Plan, file: PlanFile, check: SafetyCheck, format: Args['format'], io: Io): string {
+function renderPlan(plan: Plan, file: PlanFile, check: SafetyCheck, format: Args['format'], io: Io, owners: Owners | undefined): string {
   if (format === 'json') return renderJson(file);
-  if (format === 'markdown') return renderMarkdown(plan, check);
-  return renderText(plan, paintFor(io, 'stdout'), check);
+  if (format === 'markdown') return renderMarkdown(plan, check, undefined, owners);
+  return renderText(plan, paintFor(io, 'stdout'), check, owners);
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../pipeline.js';
 export async function validateCommand(args: Args, io: Io): Promise<number> {
   const config = await loadConfig(args, io);
   const guardrails = config.workspaces.reduce((sum, w) => sum + w.guardrails.length, 0);
-  io.stderr(`${args.config} is valid: ${config.workspaces.length} workspace(s), ${guardrails} guardrail(s).\n`);
+  const files = config.files.length === 1 ? '' : `${config.files.length} files, `;
+  io.stderr(`${config.file} is valid: ${files}${config.workspaces.length} workspace(s), ${guardrails} guardrail(s).\n`);
   return EXIT.ok;
 }
