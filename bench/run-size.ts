@@ -2,8 +2,8 @@
  * One benchmark size, in its own process (so that its peak RSS is its own):
  * starts the simulator in-process, on its own thread, with 25 ms latency;
  * writes the churned desired state as a gatesync file; runs the real
- * pipeline on it — the CLI's `loadConfig`, an `HttpProvider`, `buildPlan`
- * (observe, resolve, plan), `assertSafe`, then the CLI's `applyPlan` — and
+ * engine on it — `readConfig`, an `HttpProvider`, `planOrganization`
+ * (observe, resolve, plan), `assertSafe`, then `apply` — and
  * plans again to check nothing is left. Then, on a fresh copy of the
  * organization, the sequential baseline, and checks both runs left the
  * organization in the same state.
@@ -14,12 +14,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applyPlan } from '../src/cli/commands/apply.js';
-import { parseCliArgs } from '../src/cli/args.js';
-import type { Io } from '../src/cli/io.js';
-import { buildPlan, loadConfig } from '../src/cli/pipeline.js';
+import { apply } from '../src/apply/apply.js';
+import { readConfig } from '../src/config/read-config.js';
+import { planOrganization } from '../src/engine/plan-organization.js';
+import type { Config } from '../src/model/config.js';
+import { DEFAULT_BATCH_SIZE } from '../src/model/relations.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from '../src/providers/request-defaults.js';
 import { assertSafe } from '../src/plan/safety.js';
-import type { ChangeKind, Plan } from '../src/plan/types.js';
+import type { ChangeKind, Plan } from '../src/model/plan.js';
 import type { RequestEvent } from '../src/providers/api-client.js';
 import { HttpProvider } from '../src/providers/http-provider.js';
 import { pageCount } from '../src/providers/paginate.js';
@@ -83,18 +85,8 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
 
   const simulator = await SimulatorThread.start(state, LATENCY_MS);
   const explain: string[] = [];
-  const io: Io = {
-    stdout: () => undefined,
-    stderr: (text) => void (text.startsWith('[plan]') && explain.push(text.trim())),
-    env: {},
-    stdinIsTTY: false,
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd: dir,
-    ask: async () => 'no',
-  };
-  const planArgs = parseCliArgs(['plan', '-c', file, '--verbose']);
-  const applyArgs = parseCliArgs(['apply', '-c', file, '--yes']);
+  const planArgs = { concurrency: DEFAULT_CONCURRENCY, maxRetries: DEFAULT_MAX_RETRIES };
+  const applyArgs = { concurrency: DEFAULT_CONCURRENCY, batchSize: DEFAULT_BATCH_SIZE };
   let paths: string[] = [];
   let firstRequestAt = Infinity;
   let lastAnswerAt = 0;
@@ -117,9 +109,9 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
     let resolveAndPlanMs = 0;
     const planned = await measure(async () => {
       const loadStarted = performance.now();
-      const config = await loadConfig(planArgs, io);
+      const config = await loadBenchConfig(file);
       loadMs = performance.now() - loadStarted;
-      const { plan } = await buildPlan(config, provider, planArgs, io);
+      const plan = await planOf(config, provider, (message) => explain.push(`[plan] ${message}`));
       assertSafe(plan, config.safety);
       resolveAndPlanMs = performance.now() - lastAnswerAt;
       return plan;
@@ -146,7 +138,7 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
 
     await simulator.reset();
     paths = [];
-    const applied = await measure(() => applyPlan(plan, provider, applyArgs, io));
+    const applied = await measure(() => apply(plan, provider, applyArgs));
     const applyStats = await simulator.stats();
     const applyDepths = applyDepthsOf(plan, applyArgs.batchSize);
     const applyPhase = {
@@ -161,7 +153,7 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
       ok: applied.value.ok,
     };
 
-    const replan = await buildPlan(await loadConfig(planArgs, io), provider, { ...planArgs, verbose: false }, io);
+    const replan = { plan: await planOf(await loadBenchConfig(file), provider) };
     const finalState = await simulator.snapshot();
     const baseline = withBaseline ? await runBaseline(size, desired, finalState) : undefined;
 
@@ -293,4 +285,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const memberships = Number(process.argv[2]);
   const result = await runSize(memberships, process.argv.includes('--baseline'));
   console.log(JSON.stringify(result));
+}
+
+async function loadBenchConfig(file: string): Promise<Config> {
+  const { config, errors } = await readConfig(file);
+  if (!config) throw new Error(`benchmark file ${file}: ${errors.map((e) => e.message).join('; ')}`);
+  return config;
+}
+
+async function planOf(config: Config, provider: HttpProvider, explain?: (message: string) => void): Promise<Plan> {
+  const outcome = await planOrganization(config, provider, { explain });
+  if (!outcome.plan) throw new Error(`benchmark plan: ${outcome.errors.map((e) => e.message).join('; ')}`);
+  return outcome.plan;
 }

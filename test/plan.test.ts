@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDrift } from '../src/plan/drift.js';
 import { plan } from '../src/plan/plan.js';
-import type { Change, Plan } from '../src/plan/types.js';
+import type { Change, Plan } from '../src/model/plan.js';
 import { desiredOf, observedOf, type DesiredSpec, type OrgSpec } from './support/states.js';
 
 const name = (id: string) => id.replace(/^g-[^-]+-/, '');

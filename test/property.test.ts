@@ -3,7 +3,7 @@ import { apply } from '../src/apply/apply.js';
 import { plan } from '../src/plan/plan.js';
 import { MemoryProvider } from '../src/providers/memory-provider.js';
 import { observe } from '../src/providers/observe.js';
-import type { Desired } from '../src/plan/desired.js';
+import type { Desired } from '../src/model/desired.js';
 import { randomDesired, randomOrg, rng } from './support/random-org.js';
 
 const scopeOf = (desired: Desired) => ({ workspaces: desired.workspaces.map((w) => ({ key: w.info.slug, guardrailKeys: [] })) });

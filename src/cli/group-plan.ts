@@ -2,9 +2,9 @@
  * Groups a plan for reading: by workspace, then by resource — the
  * workspace's membership first, then each guardrail by name.
  */
-import { compareText } from '../plan/order-changes.js';
+import { compareText } from '../model/compare-text.js';
 import type { SafetyCheck } from '../plan/safety.js';
-import type { Change, Kept, Plan } from '../plan/types.js';
+import type { Change, Kept, Plan } from '../model/plan.js';
 
 export interface ResourceSection {
   /** `membership` or the guardrail's name. */

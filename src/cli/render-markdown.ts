@@ -8,7 +8,7 @@
  * a normal plan.
  */
 import { PASSED, type SafetyCheck } from '../plan/safety.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
 
 export const MARKDOWN_LIMIT = 60_000;

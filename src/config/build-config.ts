@@ -17,7 +17,7 @@ import {
   type SafetyLimits,
   type SourceLocation,
   type WorkspaceConfig,
-} from './types.js';
+} from '../model/config.js';
 import type { Locator, PathSegment } from './yaml-locations.js';
 
 export function buildConfig(raw: RawConfig, locator: Locator, hash: string): LoadResult {

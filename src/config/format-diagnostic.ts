@@ -1,4 +1,4 @@
-import type { Diagnostic } from './types.js';
+import type { Diagnostic } from '../model/config.js';
 
 /**
  * One diagnostic as compilers print them, so editors and CI annotate the line:

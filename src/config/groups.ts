@@ -15,7 +15,7 @@ import type { Diagnostics } from './diagnostics.js';
 import { MAX_EXPANDED_MEMBERS, MAX_GROUP_NESTING } from './limits.js';
 import { memberRefKey, parseMemberRef, type ParsedMemberRef } from './member-refs.js';
 import { suggest } from './suggest.js';
-import type { MemberRef, SourceLocation } from './types.js';
+import type { MemberRef, SourceLocation } from '../model/config.js';
 import type { Locator, PathSegment } from './yaml-locations.js';
 
 interface ListEntry {

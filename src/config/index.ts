@@ -4,4 +4,4 @@ export { readConfig } from './read-config.js';
 export { formatDiagnostic } from './format-diagnostic.js';
 export { suggest } from './suggest.js';
 export { normalizeEmail, normalizeGuardrailName } from './normalize.js';
-export * from './types.js';
+export * from '../model/config.js';

@@ -3,7 +3,7 @@
  * the resources it read, member by member, and the changes themselves.
  * Empty when the saved plan is still exactly what apply would do.
  */
-import type { Plan } from './types.js';
+import type { Plan } from '../model/plan.js';
 
 export function planDrift(saved: Plan, fresh: Plan): string[] {
   const now = new Map(fresh.resources.map((resource) => [resource.id, resource]));

@@ -2,7 +2,8 @@
  * The one stable order of a plan: by workspace, then by kind in apply order,
  * then by guardrail, then by member. Output and snapshots depend on it.
  */
-import { CHANGE_KIND_ORDER, type Change, type Kept } from './types.js';
+import { compareText } from '../model/compare-text.js';
+import { CHANGE_KIND_ORDER, type Change, type Kept } from '../model/plan.js';
 
 const KIND_RANK = new Map(CHANGE_KIND_ORDER.map((kind, rank) => [kind, rank]));
 
@@ -14,9 +15,6 @@ function sortKey(change: Change): string {
 function keptKey(kept: Kept): string {
   return [kept.workspaceSlug, kept.guardrailName ?? '', kept.email || kept.userId, kept.userId].join('\u0000');
 }
-
-/** Code-point order: the same on every machine and locale, unlike `localeCompare`. */
-export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   const keyed = items.map((item) => ({ item, key: key(item) }));

@@ -3,10 +3,11 @@
  * no clock, no randomness — and linear in the size of the managed state.
  */
 import { createHash } from 'node:crypto';
-import type { Observed, ObservedWorkspace } from '../providers/observe.js';
-import type { DesiredWorkspace, Desired } from './desired.js';
-import { compareText, sortChanges, sortKept } from './order-changes.js';
-import type { Change, Kept, Plan, PlannedResource, PlanSummary } from './types.js';
+import type { Observed, ObservedWorkspace } from '../model/observed.js';
+import type { DesiredWorkspace, Desired } from '../model/desired.js';
+import { compareText } from '../model/compare-text.js';
+import { sortChanges, sortKept } from './order-changes.js';
+import type { Change, Kept, Plan, PlannedResource, PlanSummary } from '../model/plan.js';
 
 export function plan(desired: Desired, observed: Observed): Plan {
   const observedById = new Map<string, ObservedWorkspace>();

@@ -5,8 +5,9 @@
  * a run that overrides the limits gets the same verdict, marked overridden,
  * so its output keeps the record.
  */
-import type { SafetyLimits } from '../config/types.js';
-import type { Change, Plan, PlannedResource } from './types.js';
+import type { SafetyLimits } from '../model/config.js';
+import type { Plan, PlannedResource } from '../model/plan.js';
+import { effectOf } from '../model/relations.js';
 
 /** The limit a violation passes, named as in the file. */
 export type SafetyRule = 'max_removal_percent' | 'max_removals' | 'allow_empty';
@@ -75,11 +76,15 @@ export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolat
   const removalsByWorkspace = new Map<string, number>();
   let removals = 0;
   for (const change of plan.changes) {
-    countChange(change, tally);
-    if (change.kind === 'remove-member' || change.kind === 'unassign') {
-      removals++;
-      removalsByWorkspace.set(change.workspaceId, (removalsByWorkspace.get(change.workspaceId) ?? 0) + 1);
+    // A move keeps its subject under a guardrail: it takes no access away, so it counts as an addition.
+    const { direction, containerId } = effectOf(change);
+    if (direction === 'add') {
+      tally(containerId).added++;
+      continue;
     }
+    tally(containerId).removed++;
+    removals++;
+    removalsByWorkspace.set(change.workspaceId, (removalsByWorkspace.get(change.workspaceId) ?? 0) + 1);
   }
 
   const violations: SafetyViolation[] = [];
@@ -111,27 +116,6 @@ export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolat
     });
   }
   return violations;
-}
-
-function countChange(change: Change, tally: (id: string) => Tally): void {
-  switch (change.kind) {
-    case 'add-member':
-      tally(change.workspaceId).added++;
-      break;
-    case 'remove-member':
-      tally(change.workspaceId).removed++;
-      break;
-    case 'assign':
-      tally(change.guardrailId).added++;
-      break;
-    case 'move':
-      // A move keeps the member under a guardrail: it takes no access away, so it is no removal.
-      tally(change.guardrailId).added++;
-      break;
-    case 'unassign':
-      tally(change.guardrailId).removed++;
-      break;
-  }
 }
 
 function resourceViolations(resource: PlannedResource, t: Tally): SafetyViolation[] {

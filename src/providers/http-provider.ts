@@ -4,15 +4,13 @@ import { firstPage, paginate, PAGE_SIZE } from './paginate.js';
 import type {
   AssignmentInfo,
   DefaultWorkspaceListing,
-  FirstPage,
   GuardrailInfo,
   KeyAssignmentInfo,
   OrgMember,
-  Provider,
   ScimMappings,
   WorkspaceInfo,
-  WriteResult,
-} from './provider.js';
+} from '../model/org.js';
+import type { FirstPage, Provider, WriteResult } from './provider.js';
 
 // Optional and nullable fields are typed as the wire may carry them: absent, null or set.
 interface WireMember {

@@ -3,15 +3,13 @@ import { pageCount } from './paginate.js';
 import type {
   AssignmentInfo,
   DefaultWorkspaceListing,
-  FirstPage,
   GuardrailInfo,
   KeyAssignmentInfo,
   OrgMember,
-  Provider,
   ScimMappings,
   WorkspaceInfo,
-  WriteResult,
-} from './provider.js';
+} from '../model/org.js';
+import type { FirstPage, Provider, WriteResult } from './provider.js';
 
 export interface MemoryOrg {
   members: OrgMember[];

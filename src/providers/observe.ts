@@ -7,58 +7,21 @@
  * assignments, returns theirs too, and they are dropped.
  */
 import { ApiError } from './api-error.js';
-import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
-
-export interface ObservedGuardrail {
-  info: GuardrailInfo;
-  members: Set<string>;
-}
-
-export interface ObservedWorkspace {
-  info: WorkspaceInfo;
-  /** Treated as the organization's default workspace: its membership is implicit and never written. */
-  isDefault: boolean;
-  /** Set with `isDefault` when this workspace holds every organization member and no listing named the default workspace. */
-  defaultUnproven?: boolean;
-  /** User ids; for the default workspace, every organization member. */
-  members: Set<string>;
-  guardrails: Map<string, ObservedGuardrail>;
-}
-
-export interface Observed {
-  orgMembers: Map<string, OrgMember>;
-  /** Workspaces by the key the file used; `undefined` when no workspace answers to it. */
-  workspacesByKey: Map<string, ObservedWorkspace | undefined>;
-  /** Every workspace of the organization: read only when a key matched none or when listing them was the cheaper lookup. */
-  allWorkspaces?: WorkspaceInfo[];
-  /** Guardrails named by UUID that are not in their workspace: where they really belong, if anywhere. */
-  foreignGuardrails: Map<string, GuardrailInfo | undefined>;
-  /** What the reads found odd and left out, for the plan to show; unset: nothing. */
-  warnings?: string[];
-}
-
-/** What to read: the workspace keys of the file and, per key, its guardrail keys. */
-export interface Scope {
-  workspaces: Array<{
-    key: string;
-    guardrailKeys: string[];
-    /**
-     * Whether the file may write this workspace's membership; unset counts as
-     * yes. Only such a workspace needs proof that it is not the default one.
-     */
-    managesMembers?: boolean;
-  }>;
-}
+import type { Observed, ObservedGuardrail, ObservedWorkspace, Scope } from '../model/observed.js';
+import type { AssignmentInfo, GuardrailInfo, OrgMember, WorkspaceInfo } from '../model/org.js';
+import type { FirstPage, Provider } from './provider.js';
 
 export interface ObserveOptions {
   /** Reports decisions worth explaining under `--verbose`. */
   explain?: (message: string) => void;
+  /** The organization's members, when their read was already started. */
+  orgMembers?: Promise<OrgMember[]>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function observe(provider: Provider, scope: Scope, options: ObserveOptions = {}): Promise<Observed> {
-  const orgMemberList = provider.listOrgMembers();
+  const orgMemberList = options.orgMembers ?? provider.listOrgMembers();
   const warnings: string[] = [];
   const [orgMembers, workspaces] = await Promise.all([
     orgMemberList.then((list) => new Map(list.map((m) => [m.userId, m]))),

@@ -19,46 +19,7 @@
  * are stable; a guardrail's `workspaceId` never changes.
  */
 
-export interface OrgMember {
-  userId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  role: 'org:admin' | 'org:member' | string;
-}
-
-export interface WorkspaceInfo {
-  id: string;
-  slug: string;
-  name: string;
-  defaultGuardrailId: string | null;
-}
-
-export interface GuardrailInfo {
-  id: string;
-  name: string;
-  workspaceId: string | null;
-}
-
-export interface AssignmentInfo {
-  userId: string;
-  guardrailId: string;
-}
-
-/** The listings that answer for the default workspace when asked without a `workspace_id`. */
-export type DefaultWorkspaceListing = 'guardrails' | 'keys';
-
-export interface ScimMappings {
-  /** Workspaces that SCIM group mappings add members to. */
-  workspaceIds: Set<string>;
-  /** False when the organization has more mappings than the one page read. */
-  complete: boolean;
-}
-
-export interface KeyAssignmentInfo {
-  keyHash: string;
-  guardrailId: string;
-}
+import type { AssignmentInfo, DefaultWorkspaceListing, GuardrailInfo, KeyAssignmentInfo, OrgMember, ScimMappings, WorkspaceInfo } from '../model/org.js';
 
 /**
  * The first page of a listing, read to learn what the whole listing costs

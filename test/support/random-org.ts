@@ -1,6 +1,6 @@
 /** Seeded random organizations and desired states, for property tests. */
-import { DEFAULT_SAFETY } from '../../src/config/types.js';
-import type { Desired, DesiredWorkspace } from '../../src/plan/desired.js';
+import { DEFAULT_SAFETY } from '../../src/model/config.js';
+import type { Desired, DesiredWorkspace } from '../../src/model/desired.js';
 import type { MemoryOrg } from '../../src/providers/memory-provider.js';
 
 export { mulberry32 as rng } from '../../src/simulator/prng.js';

@@ -3,9 +3,9 @@
  * Users are ids like `u1`; their email is `u1@corp.example`.
  * Workspace `ws-SLUG`, guardrail `g-SLUG-NAME`, default guardrail `g-SLUG-default`.
  */
-import { DEFAULT_SAFETY, type SafetyLimits } from '../../src/config/types.js';
-import type { Desired, DesiredWorkspace, MemberSource } from '../../src/plan/desired.js';
-import type { Observed, ObservedWorkspace } from '../../src/providers/observe.js';
+import { DEFAULT_SAFETY, type SafetyLimits } from '../../src/model/config.js';
+import type { Desired, DesiredWorkspace, MemberSource } from '../../src/model/desired.js';
+import type { Observed, ObservedWorkspace } from '../../src/model/observed.js';
 
 export interface OrgSpec {
   users: string[];

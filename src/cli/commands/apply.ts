@@ -1,12 +1,14 @@
 import { apply, type ApplyResult } from '../../apply/apply.js';
-import { checkSafety, type SafetyCheck } from '../../plan/safety.js';
-import type { Plan } from '../../plan/types.js';
+import type { SafetyCheck } from '../../plan/safety.js';
+import type { Plan } from '../../model/plan.js';
 import type { Provider } from '../../providers/provider.js';
 import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
 import { EXIT, UsageError } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
-import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
+import { readApiKey } from '../api-key.js';
+import { loadConfig } from '../load-config.js';
+import { buildPlan, connect } from '../pipeline.js';
 import { applyProgress } from '../apply-progress.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
@@ -31,8 +33,7 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
       ({ plan, check } = await verifySavedPlan(saved, provider, args, io));
     } else {
       const config = await loadConfig(args, io);
-      plan = (await buildPlan(config, provider, args, io)).plan;
-      check = checkSafety(plan, config.safety, args.allowDestructive);
+      ({ plan, check } = await buildPlan(config, provider, args, io));
     }
     io.stdout(renderText(plan, paintFor(io, 'stdout'), check));
     enforceSafety(check, io);

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
-import { renderConfig } from '../../config/render-config.js';
+import { renderConfig } from '../../resolution/render-config.js';
 import { observe } from '../../providers/observe.js';
 import type { Args } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { writeOutput, type Io } from '../io.js';
-import { connect, readApiKey } from '../pipeline.js';
+import { readApiKey } from '../api-key.js';
+import { connect } from '../pipeline.js';
 
 /** The schema as an installed gatesync package holds it, from the folder that installed it. */
 const INSTALLED_SCHEMA = join('node_modules', 'gatesync', 'schemas', 'gatesync.schema.json');

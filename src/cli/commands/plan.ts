@@ -1,11 +1,14 @@
 import { resolve as resolvePath } from 'node:path';
-import { checkSafety, type SafetyCheck } from '../../plan/safety.js';
-import type { Plan } from '../../plan/types.js';
+import { startReading } from '../../engine/plan-organization.js';
+import type { SafetyCheck } from '../../plan/safety.js';
+import type { Plan } from '../../model/plan.js';
 import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
 import { EXIT } from '../errors.js';
 import { paintFor, writeUserFile, type Io } from '../io.js';
-import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
+import { readApiKey } from '../api-key.js';
+import { loadConfig } from '../load-config.js';
+import { buildPlan, connect } from '../pipeline.js';
 import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
 import { renderMarkdown } from '../render-markdown.js';
 import { renderText } from '../render-text.js';
@@ -17,11 +20,12 @@ import { renderText } from '../render-text.js';
  * stdout holding the error alone.
  */
 export async function planCommand(args: Args, io: Io): Promise<number> {
-  const config = await loadConfig(args, io);
   const provider = connect(args, io, await readApiKey(args, io));
   try {
-    const { plan } = await buildPlan(config, provider, args, io);
-    const check = checkSafety(plan, config.safety, args.allowDestructive);
+    // The organization's members are read while the file is parsed: every plan needs them.
+    const orgMembers = startReading(provider);
+    const config = await loadConfig(args, io);
+    const { plan, check } = await buildPlan(config, provider, args, io, orgMembers);
     const file = toPlanFile(plan, config, args.workspaces, config.safety, check);
     if (args.out) await writeUserFile(resolvePath(io.cwd, args.out), renderJson(file), '--out');
     if (io.env.GITHUB_STEP_SUMMARY) {

@@ -7,10 +7,10 @@
  * guardrails, and leaves nothing to do.
  */
 import { stringify } from 'yaml';
-import { compareText } from '../plan/order-changes.js';
-import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../providers/observe.js';
-import type { OrgMember } from '../providers/provider.js';
-import { normalizeGuardrailName } from './normalize.js';
+import { compareText } from '../model/compare-text.js';
+import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../model/observed.js';
+import type { OrgMember } from '../model/org.js';
+import { normalizeGuardrailName } from '../config/normalize.js';
 import { OrgEmails } from './org-emails.js';
 
 /** Longest comment text, in characters: a name is a hint for the reader, not data. */

@@ -2,12 +2,12 @@
  * Online resolution: turns the file's names (emails, slugs, guardrail names)
  * into ids, using what `observe` read. Pure: returns values, never throws.
  */
-import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
-import type { Observed, ObservedWorkspace, Scope } from '../providers/observe.js';
-import { normalizeGuardrailName } from './normalize.js';
+import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../model/desired.js';
+import type { Observed, ObservedWorkspace, Scope } from '../model/observed.js';
+import { normalizeGuardrailName } from '../config/normalize.js';
 import { OrgEmails } from './org-emails.js';
-import { suggest } from './suggest.js';
-import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from './types.js';
+import { suggest } from '../config/suggest.js';
+import type { Config, Diagnostic, GuardrailConfig, MemberRef, SourceLocation, WorkspaceConfig } from '../model/config.js';
 
 const MAX_SUGGESTIONS = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,7 @@
  * The Plan: what `plan` prints and `apply` executes. Plain data, so that it
  * round-trips through the saved JSON plan file unchanged.
  */
-import type { SafetyLimits } from '../config/types.js';
+import type { SafetyLimits } from './config.js';
 
 export interface UserLabel {
   userId: string;

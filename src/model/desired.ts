@@ -2,8 +2,8 @@
  * The desired state: the file after online resolution, keyed by ids.
  * Only what is here is managed; everything else is left alone.
  */
-import type { SafetyLimits } from '../config/types.js';
-import type { GuardrailInfo, WorkspaceInfo } from '../providers/provider.js';
+import type { SafetyLimits } from './config.js';
+import type { GuardrailInfo, WorkspaceInfo } from './org.js';
 
 /** Why a member is wanted: the group that brought them in, if any. */
 export interface MemberSource {
