@@ -18,10 +18,10 @@ import { apply } from '../src/apply/apply.js';
 import { readConfig } from '../src/config/read-config.js';
 import { planOrganization } from '../src/engine/plan-organization.js';
 import type { Config } from '../src/model/config.js';
-import { DEFAULT_BATCH_SIZE } from '../src/model/relations.js';
+import { callOf, DEFAULT_BATCH_SIZE, effectOf, PHASES } from '../src/model/relations.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from '../src/providers/request-defaults.js';
 import { assertSafe } from '../src/plan/safety.js';
-import type { ChangeKind, Plan } from '../src/model/plan.js';
+import type { Plan } from '../src/model/plan.js';
 import type { RequestEvent } from '../src/providers/api-client.js';
 import { HttpProvider } from '../src/providers/http-provider.js';
 import { pageCount } from '../src/providers/paginate.js';
@@ -247,9 +247,6 @@ function baselineReads(state: SimulatorState): number {
   return requests;
 }
 
-/** The applier's phases, in the order they run within a workspace (moves are assign calls). */
-const APPLY_PHASE: Record<ChangeKind, number> = { 'add-member': 0, assign: 1, move: 1, unassign: 2, 'remove-member': 3 };
-
 /**
  * One entry per bulk call the plan needs at the fewest — one per resource,
  * call kind and batch of `batchSize` — holding its dependency depth: the
@@ -259,9 +256,10 @@ const APPLY_PHASE: Record<ChangeKind, number> = { 'add-member': 0, assign: 1, mo
 function applyDepthsOf(plan: Plan, batchSize: number): number[] {
   const calls = new Map<string, { workspaceId: string; phase: number; members: number }>();
   for (const change of plan.changes) {
-    const phase = APPLY_PHASE[change.kind];
-    const target = 'guardrailId' in change ? change.guardrailId : change.workspaceId;
-    const key = `${phase}\u0000${target}`;
+    const effect = effectOf(change);
+    const { call: callKind, phase: phaseName } = callOf(effect);
+    const phase = PHASES.indexOf(phaseName);
+    const key = `${callKind}\u0000${effect.containerId}`;
     const call = calls.get(key);
     if (call) call.members++;
     else calls.set(key, { workspaceId: change.workspaceId, phase, members: 1 });

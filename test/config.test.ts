@@ -734,6 +734,7 @@ describe('a valid file', () => {
             { kind: 'email', ref: 'admin@corp.example', location: at(11, 5, '/protected/0') },
             { kind: 'email', ref: 'bob@corp.example', location: at(20, 17, '/workspaces/research/protected/0') },
           ],
+          protectedKeys: [],
           safety: { maxRemovalPercent: 50, minExisting: 10, maxRemovals: 100 },
           guardrails: [
             {
@@ -774,6 +775,7 @@ describe('a valid file', () => {
           prune: true,
           allowEmpty: false,
           protected: [{ kind: 'email', ref: 'admin@corp.example', location: at(11, 5, '/protected/0') }],
+          protectedKeys: [],
           safety: { maxRemovalPercent: 25, minExisting: 10, maxRemovals: 100 },
           guardrails: [
             {

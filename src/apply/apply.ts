@@ -16,7 +16,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Change, Plan } from '../model/plan.js';
-import { callOf, effectOf, PHASES, RELATIONS, type CallKind, type RelationName } from '../model/relations.js';
+import { callOf, effectOf, PHASES, RELATIONS, subjectLabelOf, type CallKind, type RelationName } from '../model/relations.js';
 import type { Provider, WriteResult } from '../providers/provider.js';
 import { runBatch, type BatchCall, type RefusedMember } from './run-batch.js';
 import { verifyBatches, type UnappliedChange, type VerificationCost } from './verify.js';
@@ -204,7 +204,7 @@ function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
 async function runStep(step: Step, changes: Change[], blocked: Set<string>, run: WorkspaceRun): Promise<BatchResult> {
   const first = changes[0]!;
   const userIds = changes.map((c) => effectOf(c).subjectId);
-  const emails = new Map(changes.map((c) => [effectOf(c).subjectId, c.email]));
+  const emails = new Map(changes.map((c) => [effectOf(c).subjectId, subjectLabelOf(c)]));
   const base = {
     workspaceSlug: first.workspaceSlug,
     call: step.call,
@@ -247,6 +247,8 @@ function callFor(step: Step, run: WorkspaceRun): BatchCall {
     assign: (userIds) => provider.assignGuardrailMembers(step.targetId, userIds),
     unassign: (userIds) => provider.unassignGuardrailMembers(step.targetId, userIds),
     'remove-members': (userIds) => provider.removeWorkspaceMembers(step.targetId, userIds),
+    'assign-keys': (keyHashes) => provider.assignGuardrailKeys(step.targetId, keyHashes),
+    'unassign-keys': (keyHashes) => provider.unassignGuardrailKeys(step.targetId, keyHashes),
   };
   const write = writes[step.call];
   return async (userIds) => {

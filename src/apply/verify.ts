@@ -75,6 +75,8 @@ function readBack(relation: RelationName, containerId: string, provider: Provide
       return provider.listWorkspaceMembers(containerId);
     case 'guardrail-members':
       return provider.listGuardrailMembers(containerId);
+    case 'guardrail-keys':
+      return provider.listKeyAssignments(containerId).then((rows) => rows.map((row) => row.keyHash));
     default:
       return unhandled(relation);
   }
@@ -86,6 +88,7 @@ function expectedState(relation: RelationName, present: boolean, targetLabel: st
     case 'workspace-members':
       return present ? `a member of ${targetLabel}` : `no longer a member of ${targetLabel}`;
     case 'guardrail-members':
+    case 'guardrail-keys':
       return present ? `assigned to ${targetLabel}` : `unassigned from ${targetLabel}`;
     default:
       return unhandled(relation);

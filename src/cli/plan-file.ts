@@ -10,7 +10,7 @@ import type { SafetyLimits } from '../model/config.js';
 import type { SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../model/plan.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export interface PlanFile {
   format_version: number;

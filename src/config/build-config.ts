@@ -12,6 +12,7 @@ import type { RawConfig, RawGuardrail, RawSafety, RawWorkspace } from './raw-con
 import {
   DEFAULT_SAFETY,
   type GuardrailConfig,
+  type KeyRef,
   type LoadResult,
   type MemberRef,
   type SafetyLimits,
@@ -28,7 +29,8 @@ export function buildConfig(raw: RawConfig, locator: Locator, hash: string): Loa
     locator,
     diagnostics,
     lists,
-    protected: raw.protected === undefined ? [] : lists.expand(['protected'], raw.protected),
+    protected: raw.protected === undefined ? [] : lists.expand(['protected'], raw.protected, isKeyEntry),
+    protectedKeys: keyEntries(['protected'], raw.protected, locator),
     safety: mergeSafety(DEFAULT_SAFETY, raw.safety),
   };
   const workspaces = entriesInFileOrder(raw.workspaces, ['workspaces'], locator).map(([key, workspace]) =>
@@ -65,6 +67,8 @@ interface WorkspaceContext {
   lists: MemberListExpander;
   /** Top-level `protected`, expanded. */
   protected: MemberRef[];
+  /** Top-level `protected` keys. */
+  protectedKeys: KeyRef[];
   /** Defaults merged with top-level `safety`. */
   safety: SafetyLimits;
 }
@@ -97,7 +101,7 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
     checkGuardrailMembersBelong(key, members, membersLocation, guardrails, diagnostics);
   }
 
-  const ownProtected = raw.protected === undefined ? [] : lists.expand([...path, 'protected'], raw.protected);
+  const ownProtected = raw.protected === undefined ? [] : lists.expand([...path, 'protected'], raw.protected, isKeyEntry);
   const workspace: WorkspaceConfig = {
     key,
     location: locator.at(path, 'key'),
@@ -105,6 +109,7 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
     prune: raw.prune ?? true,
     allowEmpty,
     protected: withoutRepeats([...context.protected, ...ownProtected]),
+    protectedKeys: [...context.protectedKeys, ...keyEntries([...path, 'protected'], raw.protected, locator)],
     safety: mergeSafety(context.safety, raw.safety),
   };
   if (members !== undefined && membersLocation !== undefined) {
@@ -136,7 +141,23 @@ function buildGuardrail(
         : `if that is intended, write \`${key}: { members: [], allow_empty: true }\`; to leave it unmanaged, remove it from the file`,
     );
   }
-  return { key, location, members, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
+  const guardrail: GuardrailConfig = { key, location, members, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
+  if (longForm && raw.keys !== undefined) {
+    guardrail.keys = raw.keys.map((ref, index) => ({ ref, location: locator.at([...path, 'keys', index]) }));
+  }
+  return guardrail;
+}
+
+const KEY_PREFIX = 'key:';
+
+/** A `protected` entry that names an API key rather than a member. */
+const isKeyEntry = (text: string): boolean => text.startsWith(KEY_PREFIX);
+
+/** The `key:` entries of a `protected` list. */
+function keyEntries(path: readonly PathSegment[], texts: readonly string[] | undefined, locator: Locator): KeyRef[] {
+  return (texts ?? []).flatMap((text, index) =>
+    isKeyEntry(text) ? [{ ref: text.slice(KEY_PREFIX.length), location: locator.at([...path, index]) }] : [],
+  );
 }
 
 /** A member has at most one direct guardrail per workspace. */

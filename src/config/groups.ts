@@ -64,11 +64,11 @@ export class MemberListExpander {
     }
   }
 
-  /** The members of the list at `path`, groups expanded, duplicates removed. */
-  expand(path: readonly PathSegment[], texts: readonly string[]): MemberRef[] {
+  /** The members of the list at `path`, groups expanded, duplicates removed; entries `skip` accepts are not members and are left out. */
+  expand(path: readonly PathSegment[], texts: readonly string[], skip?: (text: string) => boolean): MemberRef[] {
     const members: MemberRef[] = [];
     const firstByKey = new Map<string, MemberRef>();
-    for (const entry of this.readEntries(path, texts)) {
+    for (const entry of this.readEntries(path, texts, skip)) {
       for (const member of this.membersOfEntry(entry)) {
         const key = memberRefKey(member);
         const first = firstByKey.get(key);
@@ -84,10 +84,11 @@ export class MemberListExpander {
   }
 
   /** Parses the entries and drops the ones written twice (with a warning naming both lines). */
-  private readEntries(path: readonly PathSegment[], texts: readonly string[]): ListEntry[] {
+  private readEntries(path: readonly PathSegment[], texts: readonly string[], skip?: (text: string) => boolean): ListEntry[] {
     const entries: ListEntry[] = [];
     const firstByKey = new Map<string, ListEntry>();
     texts.forEach((text, index) => {
+      if (skip?.(text)) return;
       const location = this.locator.at([...path, index]);
       const parsed = parseMemberRef(text);
       if ('problem' in parsed) {

@@ -13,6 +13,8 @@ export interface MemberSource {
 export interface DesiredGuardrail {
   info: GuardrailInfo;
   members: Map<string, MemberSource>;
+  /** Hashes of the keys wanted here; `undefined`: the file leaves its keys alone. */
+  keys?: Set<string>;
   prune: boolean;
   allowEmpty: boolean;
 }
@@ -25,6 +27,8 @@ export interface DesiredWorkspace {
   allowEmpty: boolean;
   /** User ids never removed or unassigned here. */
   protected: Set<string>;
+  /** Key hashes never unassigned here; unset: none. */
+  protectedKeys?: Set<string>;
   safety: SafetyLimits;
   /** Managed guardrails by id. */
   guardrails: Map<string, DesiredGuardrail>;

@@ -2,11 +2,13 @@
  * The live state as read for one file: what resolution and the planner see
  * of the organization, and what the file asks to be read.
  */
-import type { GuardrailInfo, OrgMember, WorkspaceInfo } from './org.js';
+import type { GuardrailInfo, KeyInfo, OrgMember, WorkspaceInfo } from './org.js';
 
 export interface ObservedGuardrail {
   info: GuardrailInfo;
   members: Set<string>;
+  /** Hashes of the keys assigned to it; read only in a workspace whose keys were read. */
+  keys?: Set<string>;
 }
 
 export interface ObservedWorkspace {
@@ -18,6 +20,8 @@ export interface ObservedWorkspace {
   /** User ids; for the default workspace, every organization member. */
   members: Set<string>;
   guardrails: Map<string, ObservedGuardrail>;
+  /** The workspace's API keys by hash; read only when a guardrail of the file lists `keys` here. */
+  keys?: Map<string, KeyInfo>;
 }
 
 export interface Observed {
@@ -42,5 +46,7 @@ export interface Scope {
      * yes. Only such a workspace needs proof that it is not the default one.
      */
     managesMembers?: boolean;
+    /** Whether a guardrail of the file lists `keys` here: only then are the workspace's keys and key assignments read. */
+    readsKeys?: boolean;
   }>;
 }

@@ -6,22 +6,24 @@
  * added here and not handled elsewhere fails to compile: every switch over
  * `RelationName` or a change's kind ends in `never`.
  */
-import type { Change } from './plan.js';
+import type { Change, ResourceType } from './plan.js';
 
-export type RelationName = 'workspace-members' | 'guardrail-members';
+export type RelationName = 'workspace-members' | 'guardrail-members' | 'guardrail-keys';
 
 /** The phases of apply, in the order they run within a workspace. */
 export const PHASES = ['add', 'assign', 'unassign', 'remove'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** One bulk call of the API: which relation, and whether it adds or removes. */
-export type CallKind = 'add-members' | 'remove-members' | 'assign' | 'unassign';
+export type CallKind = 'add-members' | 'remove-members' | 'assign' | 'unassign' | 'assign-keys' | 'unassign-keys';
 
 export interface Relation {
   container: 'workspace' | 'guardrail';
   subject: 'member' | 'key';
   /** The body field of both bulk calls. */
-  bodyField: 'user_ids' | 'member_user_ids';
+  bodyField: 'user_ids' | 'member_user_ids' | 'key_hashes';
+  /** How plans name the container's side of this relation (saved plans, safety messages). */
+  resourceType: ResourceType;
   /** Documented maximum of ids per call; without one, calls are bounded by the batch size. */
   maxIdsPerCall?: number;
   add: { call: CallKind; phase: Phase };
@@ -39,6 +41,7 @@ export const RELATIONS: Readonly<Record<RelationName, Relation>> = {
     container: 'workspace',
     subject: 'member',
     bodyField: 'user_ids',
+    resourceType: 'workspace',
     maxIdsPerCall: 100,
     add: { call: 'add-members', phase: 'add' },
     remove: { call: 'remove-members', phase: 'remove' },
@@ -48,8 +51,18 @@ export const RELATIONS: Readonly<Record<RelationName, Relation>> = {
     container: 'guardrail',
     subject: 'member',
     bodyField: 'member_user_ids',
+    resourceType: 'guardrail',
     add: { call: 'assign', phase: 'assign' },
     remove: { call: 'unassign', phase: 'unassign' },
+    onePerWorkspace: true,
+  },
+  'guardrail-keys': {
+    container: 'guardrail',
+    subject: 'key',
+    bodyField: 'key_hashes',
+    resourceType: 'guardrail-keys',
+    add: { call: 'assign-keys', phase: 'assign' },
+    remove: { call: 'unassign-keys', phase: 'unassign' },
     onePerWorkspace: true,
   },
 };
@@ -65,6 +78,11 @@ export interface ChangeEffect {
   containerLabel: string;
   /** The member's user id or the key's hash. */
   subjectId: string;
+}
+
+/** The member's email or the key's name: how a person recognises the subject of a change. */
+export function subjectLabelOf(change: Change): string {
+  return 'keyHash' in change ? change.keyName : change.email;
 }
 
 export function effectOf(change: Change): ChangeEffect {
@@ -87,6 +105,16 @@ export function effectOf(change: Change): ChangeEffect {
         containerId: change.guardrailId,
         containerLabel: `guardrail ${change.guardrailName}`,
         subjectId: change.userId,
+      };
+    case 'assign-key':
+    case 'move-key':
+    case 'unassign-key':
+      return {
+        relation: 'guardrail-keys',
+        direction: change.kind === 'unassign-key' ? 'remove' : 'add',
+        containerId: change.guardrailId,
+        containerLabel: `guardrail ${change.guardrailName}`,
+        subjectId: change.keyHash,
       };
     default:
       return unhandled(change);

@@ -1,11 +1,12 @@
 import { ApiClient, type ApiClientOptions, type AttemptCount } from './api-client.js';
-import { ApiError } from './api-error.js';
+import { ApiError, TransportError } from './api-error.js';
 import { firstPage, paginate, PAGE_SIZE } from './paginate.js';
 import type {
   AssignmentInfo,
   DefaultWorkspaceListing,
   GuardrailInfo,
   KeyAssignmentInfo,
+  KeyInfo,
   OrgMember,
   ScimMappings,
   WorkspaceInfo,
@@ -33,6 +34,12 @@ interface WireGuardrail {
 }
 /** A row of `GET /guardrails`, `GET /keys` or `GET /scim/group-mappings`, of which only the workspace it belongs to is read. */
 interface WireWorkspaceRow {
+  workspace_id?: string | null;
+}
+interface WireKey {
+  hash: string;
+  name: string;
+  label?: string | null;
   workspace_id?: string | null;
 }
 interface WireAssignment {
@@ -144,6 +151,21 @@ export class HttpProvider implements Provider {
     return rows.map((row) => ({ keyHash: row.key_hash, guardrailId: row.guardrail_id }));
   }
 
+  /**
+   * `GET /keys` has no `limit` and no `total_count`: pages of up to 100 keys,
+   * the next at `offset + 100`, until a short page. So the pages are read
+   * one after another.
+   */
+  async listKeys(workspaceId: string): Promise<KeyInfo[]> {
+    const keys: KeyInfo[] = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const answer = await this.client.get<{ data?: unknown }>('/keys', { workspace_id: workspaceId, offset, include_disabled: 'true' });
+      const rows = keyRows(answer?.data, offset);
+      for (const row of rows) keys.push({ hash: row.hash, name: row.name, label: row.label ?? '', workspaceId: row.workspace_id ?? workspaceId });
+      if (rows.length < PAGE_SIZE) return keys;
+    }
+  }
+
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
     return this.write(`/workspaces/${seg(workspaceId)}/members/add`, { user_ids: userIds }, 'added_count');
   }
@@ -160,6 +182,14 @@ export class HttpProvider implements Provider {
     return this.write(`/guardrails/${seg(guardrailId)}/assignments/members/remove`, { member_user_ids: userIds }, 'unassigned_count');
   }
 
+  assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    return this.write(`/guardrails/${seg(guardrailId)}/assignments/keys`, { key_hashes: keyHashes }, 'assigned_count');
+  }
+
+  unassignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    return this.write(`/guardrails/${seg(guardrailId)}/assignments/keys/remove`, { key_hashes: keyHashes }, 'unassigned_count');
+  }
+
   /** A count that is missing or not a whole number is reported as unknown, never trusted. */
   private async write(path: string, body: unknown, countField: string): Promise<WriteResult> {
     const attempts: AttemptCount = { count: 0 };
@@ -167,6 +197,23 @@ export class HttpProvider implements Provider {
     const count = answer?.[countField];
     return { count: Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : null, attempts: attempts.count };
   }
+}
+
+/** A page of `GET /keys` is input: anything but a list of at most a page of keys, each with a string `hash` and `name`, is refused. */
+function keyRows(data: unknown, offset: number): WireKey[] {
+  const rows = Array.isArray(data) ? (data as Array<Partial<WireKey> | null>) : undefined;
+  const problem =
+    rows === undefined
+      ? '"data" is not a list'
+      : rows.length > PAGE_SIZE
+        ? `it holds ${rows.length} keys where pages hold at most ${PAGE_SIZE}`
+        : rows.some((row) => typeof row?.hash !== 'string' || typeof row.name !== 'string')
+          ? 'a key has no "hash" or "name" string'
+          : undefined;
+  if (problem !== undefined) {
+    throw new TransportError('GET', '/keys', `the page at offset ${offset} is not the documented listing shape: ${problem}; check that MODELGATES_BASE_URL is the API's address`);
+  }
+  return rows as WireKey[];
 }
 
 /** The `workspace_id`s of a page's rows; rows without one (legacy guardrails) and malformed pages carry no evidence. */

@@ -5,6 +5,7 @@ import type {
   DefaultWorkspaceListing,
   GuardrailInfo,
   KeyAssignmentInfo,
+  KeyInfo,
   OrgMember,
   ScimMappings,
   WorkspaceInfo,
@@ -21,6 +22,7 @@ export interface MemoryOrg {
   defaultWorkspaceId?: string | null;
   /** Workspace ids with SCIM group mappings; unset: not an Enterprise organization. */
   scimMappedWorkspaceIds?: string[];
+  keys?: KeyInfo[];
   keyAssignments?: KeyAssignmentInfo[];
 }
 
@@ -48,7 +50,9 @@ export class MemoryProvider implements Provider {
   private readonly unremovable: Map<string, Set<string>>;
   private readonly defaultWorkspaceId: string | undefined;
   private readonly scimMappedWorkspaceIds: string[] | undefined;
-  private readonly keyAssignments: KeyAssignmentInfo[];
+  private readonly keys: Map<string, KeyInfo>;
+  /** Key hash → guardrail id: a key holds at most one guardrail. */
+  private readonly keyGuardrail: Map<string, string>;
 
   constructor(org: MemoryOrg) {
     this.members = new Map(org.members.map((m) => [m.userId, m]));
@@ -60,7 +64,13 @@ export class MemoryProvider implements Provider {
     this.defaultWorkspaceId =
       org.defaultWorkspaceId === undefined ? org.workspaces.find((w) => w.slug === 'default')?.id : (org.defaultWorkspaceId ?? undefined);
     this.scimMappedWorkspaceIds = org.scimMappedWorkspaceIds;
-    this.keyAssignments = org.keyAssignments ?? [];
+    this.keys = new Map((org.keys ?? []).map((key) => [key.hash, key]));
+    this.keyGuardrail = new Map((org.keyAssignments ?? []).map((row) => [row.keyHash, row.guardrailId]));
+  }
+
+  /** Key hash → guardrail id, sorted by hash. */
+  keySnapshot(): Record<string, string> {
+    return Object.fromEntries([...this.keyGuardrail].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 
   /** Live state: sorted members of every non-default workspace and of every guardrail. */
@@ -134,7 +144,35 @@ export class MemoryProvider implements Provider {
   }
 
   async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
-    return this.keyAssignments.filter((row) => guardrailId === undefined || row.guardrailId === guardrailId);
+    return [...this.keyGuardrail]
+      .filter(([, id]) => guardrailId === undefined || id === guardrailId)
+      .map(([keyHash, id]) => ({ keyHash, guardrailId: id }));
+  }
+
+  async listKeys(workspaceId: string): Promise<KeyInfo[]> {
+    return [...this.keys.values()].filter((key) => key.workspaceId === workspaceId);
+  }
+
+  async assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    this.record('assignGuardrailKeys', guardrailId, keyHashes);
+    const guardrail = this.guardrailInfo(guardrailId, 'assignGuardrailKeys');
+    const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
+    if (!workspace) return this.refuse('assignGuardrailKeys', 'guardrail has no workspace');
+    if (workspace.defaultGuardrailId === guardrailId) this.refuse('assignGuardrailKeys', 'the default guardrail cannot be given keys');
+    const foreign = keyHashes.find((hash) => this.keys.has(hash) && this.keys.get(hash)!.workspaceId !== workspace.id);
+    if (foreign) this.refuse('assignGuardrailKeys', `key ${foreign} belongs to another workspace`);
+    // Unknown hashes are skipped, as the API does.
+    return counted(keyHashes, (hash) => {
+      if (!this.keys.has(hash) || this.keyGuardrail.get(hash) === guardrailId) return false;
+      this.keyGuardrail.set(hash, guardrailId);
+      return true;
+    });
+  }
+
+  async unassignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    this.record('unassignGuardrailKeys', guardrailId, keyHashes);
+    this.guardrailInfo(guardrailId, 'unassignGuardrailKeys');
+    return counted(keyHashes, (hash) => this.keyGuardrail.get(hash) === guardrailId && this.keyGuardrail.delete(hash));
   }
 
   async addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {

@@ -8,7 +8,7 @@
  */
 import { ApiError } from './api-error.js';
 import type { Observed, ObservedGuardrail, ObservedWorkspace, Scope } from '../model/observed.js';
-import type { AssignmentInfo, GuardrailInfo, OrgMember, WorkspaceInfo } from '../model/org.js';
+import type { AssignmentInfo, GuardrailInfo, KeyInfo, OrgMember, WorkspaceInfo } from '../model/org.js';
 import type { FirstPage, Provider } from './provider.js';
 
 export interface ObserveOptions {
@@ -32,8 +32,11 @@ export async function observe(provider: Provider, scope: Scope, options: Observe
   const byId = new Map<string, ObservedWorkspace>();
   for (const w of read) {
     const guardrails = new Map<string, ObservedGuardrail>();
-    for (const info of w.guardrailInfos) guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set() });
-    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails });
+    for (const info of w.guardrailInfos) {
+      const keys = w.keys && (w.keys.assignments.get(info.id) ?? new Set<string>());
+      guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set(), ...(keys && { keys }) });
+    }
+    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails, ...(w.keys && { keys: w.keys.byHash }) });
   }
 
   const workspacesByKey = new Map<string, ObservedWorkspace | undefined>();
@@ -66,6 +69,13 @@ interface WorkspaceRead {
   defaultness: Defaultness;
   members: Set<string>;
   guardrailInfos: GuardrailInfo[];
+  keys?: KeysRead;
+}
+
+interface KeysRead {
+  byHash: Map<string, KeyInfo>;
+  /** Key hashes by guardrail id. */
+  assignments: Map<string, Set<string>>;
 }
 
 /**
@@ -93,6 +103,7 @@ async function readWorkspaces(
   for (const info of workspaceList) if (info) unique.set(info.id, info);
   const infos = [...unique.values()];
   const managed = new Set(scope.workspaces.flatMap((w, i) => (w.managesMembers !== false && workspaceList[i] ? [workspaceList[i]!.id] : [])));
+  const readsKeys = new Set(scope.workspaces.flatMap((w, i) => (w.readsKeys && workspaceList[i] ? [workspaceList[i]!.id] : [])));
 
   const guardrailLists = Promise.all(
     infos.map(async (info) => ownGuardrails(info, await provider.listGuardrails(info.id), warnings)),
@@ -106,17 +117,22 @@ async function readWorkspaces(
       return read;
     }),
   );
-  const [guardrails, members, assignments, defaultness] = await Promise.all([
+  const keyReads = guardrailLists.then((lists) =>
+    Promise.all(infos.map((info, i) => (readsKeys.has(info.id) ? readKeys(provider, info, lists[i]!) : undefined))),
+  );
+  const [guardrails, members, assignments, defaultness, keys] = await Promise.all([
     guardrailLists,
     memberLists,
     Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, lists.flat(), firstPage, options)),
     memberLists.then(async (lists) => identifyDefault(infos, lists, await evidence)),
+    keyReads,
   ]);
   const read = infos.map((info, i) => ({
     info,
     defaultness: defaultness.get(info.id) ?? { isDefault: false },
     members: members[i]!.userIds,
     guardrailInfos: guardrails[i]!,
+    ...(keys[i] && { keys: keys[i] }),
   }));
   return { workspaceList, listed, read, assignments };
 }
@@ -294,6 +310,21 @@ async function readAssignments(
   const lists = await Promise.all(guardrails.map((g) => provider.listGuardrailMembers(g.id)));
   guardrails.forEach((g, i) => byGuardrail.set(g.id, new Set(lists[i])));
   return byGuardrail;
+}
+
+/**
+ * A workspace's keys and where each is assigned, read one guardrail at a
+ * time: a key holds at most one guardrail, and one of the workspace's, so
+ * its guardrails' listings tell where every key of the workspace is. A key
+ * on none of them is under the default guardrail.
+ */
+async function readKeys(provider: Provider, workspace: WorkspaceInfo, guardrails: GuardrailInfo[]): Promise<KeysRead> {
+  const [keys, lists] = await Promise.all([
+    provider.listKeys(workspace.id),
+    Promise.all(guardrails.map((g) => provider.listKeyAssignments(g.id))),
+  ]);
+  const assignments = new Map(guardrails.map((g, i) => [g.id, new Set(lists[i]!.map((row) => row.keyHash))]));
+  return { byHash: new Map(keys.map((key) => [key.hash, key])), assignments };
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

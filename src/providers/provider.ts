@@ -19,7 +19,16 @@
  * are stable; a guardrail's `workspaceId` never changes.
  */
 
-import type { AssignmentInfo, DefaultWorkspaceListing, GuardrailInfo, KeyAssignmentInfo, OrgMember, ScimMappings, WorkspaceInfo } from '../model/org.js';
+import type {
+  AssignmentInfo,
+  DefaultWorkspaceListing,
+  GuardrailInfo,
+  KeyAssignmentInfo,
+  KeyInfo,
+  OrgMember,
+  ScimMappings,
+  WorkspaceInfo,
+} from '../model/org.js';
 
 /**
  * The first page of a listing, read to learn what the whole listing costs
@@ -64,11 +73,16 @@ export interface Provider {
    * holds more.
    */
   listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]>;
+  /** The API keys of a workspace (disabled ones included: they can hold a guardrail too). */
+  listKeys(workspaceId: string): Promise<KeyInfo[]>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
   removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
   assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult>;
   unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult>;
+  /** Assigns keys by hash; a key on another guardrail of its workspace moves. Unknown hashes are skipped, not refused. */
+  assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult>;
+  unassignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult>;
 }
 
 /** The answer to a bulk write. */
