@@ -108,6 +108,33 @@ describe('guardrail key assignments over HTTP', () => {
     expect(run.stderr).toMatch(/gatesync\.yaml:10:\d+: error: key research-ci is listed under guardrails Daily cap \(line 7\) and GPU heavy of workspace research/);
   });
 
+  it('counts key unassigns against the safety limits', async () => {
+    const state = manyKeys();
+    const research = state.workspaces.find((workspace) => workspace.id === W.research)!;
+    for (const key of research.keys!.slice(-20)) key.guardrail_id = G.researchDailyCap;
+    const sim = await start({ state });
+    const kept = Array.from({ length: 10 }, (_, i) => batchKey(KEY_COUNT - 1 - i));
+    const cwd = workdir({ 'gatesync.yaml': file(['research-ci', ...kept], []) });
+    const run = await runGatesync(['plan'], { cwd, env: simulatorEnv(sim) });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('keys of guardrail Daily cap (workspace research): unassigns 10 of 21 keys (47.6%)');
+    expect(run.stdout).toContain('Plan: 10 keys to unassign, in 1 workspace.');
+  });
+
+  it('a saved plan is stale once a key assignment it read changed', async () => {
+    const sim = await start();
+    const env = simulatorEnv(sim);
+    const cwd = workdir({ 'gatesync.yaml': file(['research-ci'], ['research-notebooks']) });
+    expect((await runGatesync(['plan', '--out', 'plan.json'], { cwd, env })).code).toBe(0);
+    sim.store.assignKeys(G.gpuHeavy, ['c0ffee00000000000000000000000003']);
+    sim.stats.reset();
+    const run = await runGatesync(['apply', 'plan.json', '--yes'], { cwd, env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('keys of guardrail Daily cap (workspace research): 1 key differs');
+    expect(run.stderr).toContain('keys of guardrail GPU heavy (workspace research): 1 key differs');
+    expect(sim.stats.writes).toBe(0);
+  });
+
   it('a file without keys reads no key listing', async () => {
     const sim = await start();
     const cwd = workdir({

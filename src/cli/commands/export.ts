@@ -22,7 +22,7 @@ export async function exportCommand(args: Args, io: Io): Promise<number> {
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     const keys = args.workspaces.length ? args.workspaces : (await provider.listWorkspaces()).map((w) => w.slug);
-    const observed = await observe(provider, { workspaces: keys.map((key) => ({ key, guardrailKeys: [] })) });
+    const observed = await observe(provider, { workspaces: keys.map((key) => ({ key, guardrailKeys: [], readsKeys: true })) });
     const missing = keys.filter((key) => !observed.workspacesByKey.get(key));
     if (missing.length) throw new UsageError(`--workspace ${missing.join(', ')}: no such workspace`);
     const target = args.output ? resolvePath(io.cwd, args.output) : undefined;
