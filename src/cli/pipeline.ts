@@ -5,7 +5,7 @@
  */
 import type { Config } from '../model/config.js';
 import type { Plan } from '../model/plan.js';
-import { planOrganization } from '../engine/plan-organization.js';
+import { planOrganization, startReading } from '../engine/plan-organization.js';
 import type { SafetyCheck } from '../plan/safety.js';
 import type { RequestEvent } from '../providers/api-client.js';
 import { HttpProvider } from '../providers/http-provider.js';
@@ -16,7 +16,7 @@ import { apiKeySource } from './api-key.js';
 import type { Args } from './args.js';
 import { ConfigError, UsageError } from './errors.js';
 import type { Io } from './io.js';
-import { inFile, printDiagnostics } from './load-config.js';
+import { inFile, loadConfig, printDiagnostics } from './load-config.js';
 
 export const DEFAULT_BASE_URL = 'https://modelgates.ai/api/v1';
 
@@ -46,6 +46,16 @@ export interface Planned {
   plan: Plan;
   observed: Observed;
   check: SafetyCheck;
+}
+
+/**
+ * The file and its plan. The organization's members, which every plan needs,
+ * are requested before the file is parsed, so the two overlap.
+ */
+export async function planFile(provider: HttpProvider, args: Args, io: Io): Promise<Planned & { config: Config }> {
+  const orgMembers = startReading(provider);
+  const config = await loadConfig(args, io);
+  return { config, ...(await buildPlan(config, provider, args, io, orgMembers)) };
 }
 
 /** The engine's plan, its warnings printed; throws `ConfigError` when the file does not match the organization. */

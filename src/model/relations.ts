@@ -99,26 +99,29 @@ export function effectOf(change: Change): ChangeEffect {
     case 'assign':
     case 'move':
     case 'unassign':
-      return {
-        relation: 'guardrail-members',
-        direction: change.kind === 'unassign' ? 'remove' : 'add',
-        containerId: change.guardrailId,
-        containerLabel: `guardrail ${change.guardrailName}`,
-        subjectId: change.userId,
-      };
+      return onGuardrail('guardrail-members', change, change.kind === 'unassign', change.userId);
     case 'assign-key':
     case 'move-key':
     case 'unassign-key':
-      return {
-        relation: 'guardrail-keys',
-        direction: change.kind === 'unassign-key' ? 'remove' : 'add',
-        containerId: change.guardrailId,
-        containerLabel: `guardrail ${change.guardrailName}`,
-        subjectId: change.keyHash,
-      };
+      return onGuardrail('guardrail-keys', change, change.kind === 'unassign-key', change.keyHash);
     default:
       return unhandled(change);
   }
+}
+
+function onGuardrail(
+  relation: RelationName,
+  guardrail: { guardrailId: string; guardrailName: string },
+  removes: boolean,
+  subjectId: string,
+): ChangeEffect {
+  return {
+    relation,
+    direction: removes ? 'remove' : 'add',
+    containerId: guardrail.guardrailId,
+    containerLabel: `guardrail ${guardrail.guardrailName}`,
+    subjectId,
+  };
 }
 
 /** The end of an exhaustive switch: a case left out is a compile error here. */

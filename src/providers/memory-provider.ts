@@ -155,10 +155,7 @@ export class MemoryProvider implements Provider {
 
   async assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
     this.record('assignGuardrailKeys', guardrailId, keyHashes);
-    const guardrail = this.guardrailInfo(guardrailId, 'assignGuardrailKeys');
-    const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
-    if (!workspace) return this.refuse('assignGuardrailKeys', 'guardrail has no workspace');
-    if (workspace.defaultGuardrailId === guardrailId) this.refuse('assignGuardrailKeys', 'the default guardrail cannot be given keys');
+    const workspace = this.assignableWorkspace(guardrailId, 'assignGuardrailKeys');
     const foreign = keyHashes.find((hash) => this.keys.has(hash) && this.keys.get(hash)!.workspaceId !== workspace.id);
     if (foreign) this.refuse('assignGuardrailKeys', `key ${foreign} belongs to another workspace`);
     // Unknown hashes are skipped, as the API does.
@@ -204,10 +201,7 @@ export class MemoryProvider implements Provider {
 
   async assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult> {
     this.record('assignGuardrailMembers', guardrailId, userIds);
-    const guardrail = this.guardrailInfo(guardrailId, 'assignGuardrailMembers');
-    const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
-    if (!workspace) return this.refuse('assignGuardrailMembers', 'guardrail has no workspace');
-    if (workspace.defaultGuardrailId === guardrailId) this.refuse('assignGuardrailMembers', 'the default guardrail cannot be assigned');
+    const workspace = this.assignableWorkspace(guardrailId, 'assignGuardrailMembers');
     this.requireOrgMembers(userIds, 'assignGuardrailMembers');
     if (!this.isDefault(workspace)) {
       const outsider = userIds.find((userId) => !this.workspaceMembers.get(workspace.id)!.has(userId));
@@ -241,6 +235,15 @@ export class MemoryProvider implements Provider {
     const guardrail = this.guardrails.get(guardrailId);
     if (!guardrail) throw new ApiError(404, 'guardrail not found', 'POST', method);
     return guardrail;
+  }
+
+  /** The workspace of a guardrail that members and keys may be assigned to: neither legacy nor a default guardrail. */
+  private assignableWorkspace(guardrailId: string, method: string): WorkspaceInfo {
+    const guardrail = this.guardrailInfo(guardrailId, method);
+    const workspace = guardrail.workspaceId ? this.workspaces.get(guardrail.workspaceId) : undefined;
+    if (!workspace) return this.refuse(method, 'guardrail has no workspace');
+    if (workspace.defaultGuardrailId === guardrailId) this.refuse(method, 'the default guardrail cannot be assigned');
+    return workspace;
   }
 
   private guardrailSet(guardrailId: string, method: string): Set<string> {

@@ -7,8 +7,7 @@ import { enforceSafety } from '../enforce-safety.js';
 import { EXIT, UsageError } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
 import { readApiKey } from '../api-key.js';
-import { loadConfig } from '../load-config.js';
-import { buildPlan, connect } from '../pipeline.js';
+import { connect, planFile } from '../pipeline.js';
 import { applyProgress } from '../apply-progress.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
@@ -32,8 +31,7 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
     if (saved) {
       ({ plan, check } = await verifySavedPlan(saved, provider, args, io));
     } else {
-      const config = await loadConfig(args, io);
-      ({ plan, check } = await buildPlan(config, provider, args, io));
+      ({ plan, check } = await planFile(provider, args, io));
     }
     io.stdout(renderText(plan, paintFor(io, 'stdout'), check));
     enforceSafety(check, io);

@@ -1,5 +1,4 @@
 import { resolve as resolvePath } from 'node:path';
-import { startReading } from '../../engine/plan-organization.js';
 import type { SafetyCheck } from '../../plan/safety.js';
 import type { Plan } from '../../model/plan.js';
 import type { Args } from '../args.js';
@@ -7,8 +6,7 @@ import { enforceSafety } from '../enforce-safety.js';
 import { EXIT } from '../errors.js';
 import { paintFor, writeUserFile, type Io } from '../io.js';
 import { readApiKey } from '../api-key.js';
-import { loadConfig } from '../load-config.js';
-import { buildPlan, connect } from '../pipeline.js';
+import { connect, planFile } from '../pipeline.js';
 import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
 import { renderMarkdown } from '../render-markdown.js';
 import { renderText } from '../render-text.js';
@@ -22,10 +20,7 @@ import { renderText } from '../render-text.js';
 export async function planCommand(args: Args, io: Io): Promise<number> {
   const provider = connect(args, io, await readApiKey(args, io));
   try {
-    // The organization's members are read while the file is parsed: every plan needs them.
-    const orgMembers = startReading(provider);
-    const config = await loadConfig(args, io);
-    const { plan, check } = await buildPlan(config, provider, args, io, orgMembers);
+    const { config, plan, check } = await planFile(provider, args, io);
     const file = toPlanFile(plan, config, args.workspaces, config.safety, check);
     if (args.out) await writeUserFile(resolvePath(io.cwd, args.out), renderJson(file), '--out');
     if (io.env.GITHUB_STEP_SUMMARY) {
