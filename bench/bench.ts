@@ -74,9 +74,9 @@ async function main(): Promise<void> {
   const planner = (await child('planner-micro.js', [String(PLANNER_MEMBERSHIPS)], [`--max-old-space-size=${PLANNER_MEMORY_MB}`])) as PlannerMicroResult;
 
   const targets: Target[] = [];
-  const widths = [8, 6, 9, 20, 9, 17, 9, 12, 14];
+  const widths = [8, 6, 6, 9, 20, 9, 17, 9, 12, 14];
   out(`gatesync (concurrency ${results[0]?.concurrency ?? 8}, batch size ${results[0]?.batchSize ?? 100}); CPU and RSS are the whole process, the simulator's thread included (its share in parentheses)`);
-  out(pad(['size', 'phase', 'wall', 'requests (min)', 'in flight', 'CPU (simulator)', 'peak RSS', 'lower bound', 'wall/bound (plan: without loading the file)'], widths));
+  out(pad(['size', 'keys', 'phase', 'wall', 'requests (min)', 'in flight', 'CPU (simulator)', 'peak RSS', 'lower bound', 'wall/bound (plan: without loading the file)'], widths));
   for (const r of results) {
     const planRequestsMet = r.plan.requests === r.plan.expectedRequests;
     // The latency bound covers the part of plan that waits on the API; loading the file is CPU work before it, shown apart.
@@ -86,14 +86,14 @@ async function main(): Promise<void> {
     const applyMet = r.apply.requests === r.apply.expectedRequests && r.apply.ok;
     out(
       pad(
-        [n(r.memberships), 'plan', s(r.plan.wallMs), `${n(r.plan.requests)} (${n(r.plan.expectedRequests)}) ${mark(planRequestsMet)}`, String(r.plan.maxInFlight),
+        [n(r.memberships), n(r.keys), 'plan', s(r.plan.wallMs), `${n(r.plan.requests)} (${n(r.plan.expectedRequests)}) ${mark(planRequestsMet)}`, String(r.plan.maxInFlight),
           `${s(r.plan.cpuMs)} (${s(r.plan.simulatorCpuMs)})`, mb(r.plan.peakRssMb), s(r.plan.lowerBoundMs), `${readRatio.toFixed(2)} ${mark(planTimeMet)} (${planRatio.toFixed(2)} with loading)`],
         widths,
       ),
     );
     out(
       pad(
-        [n(r.memberships), 'apply', s(r.apply.wallMs), `${n(r.apply.requests)} (${n(r.apply.expectedRequests)}) ${mark(applyMet)}`, String(r.apply.maxInFlight),
+        [n(r.memberships), n(r.keys), 'apply', s(r.apply.wallMs), `${n(r.apply.requests)} (${n(r.apply.expectedRequests)}) ${mark(applyMet)}`, String(r.apply.maxInFlight),
           `${s(r.apply.cpuMs)} (${s(r.apply.simulatorCpuMs)})`, mb(r.apply.peakRssMb), s(r.apply.lowerBoundMs), (r.apply.wallMs / r.apply.lowerBoundMs).toFixed(2)],
         widths,
       ),
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   out('Changes planned (then applied) per size; how the plan read the assignments:');
   for (const r of results) {
     const c = r.changes;
-    out(`  ${n(r.memberships)}: ${n(c.add)} adds, ${n(c.remove)} removals, ${n(c.assign)} assigns, ${n(c.move)} moves, ${n(c.unassign)} unassigns (${n(r.orgMembers)} org members, ${r.workspaces} workspaces, ${r.guardrails} guardrails, ${n(r.assignments)} assignments)`);
+    out(`  ${n(r.memberships)}: ${n(c.add)} adds, ${n(c.remove)} removals, ${n(c.assign)} assigns, ${n(c.move)} moves, ${n(c.unassign)} unassigns; keys: ${n(c.assignKeys)} assigns, ${n(c.moveKeys)} moves, ${n(c.unassignKeys)} unassigns (${n(r.orgMembers)} org members, ${r.workspaces} workspaces, ${r.guardrails} guardrails, ${n(r.assignments)} assignments, ${n(r.keys)} keys of which ${n(r.keyAssignments)} on a guardrail)`);
     const l = r.plan.assignmentListing;
     out(`    assignments ${l.chosen}: org-wide ${l.orgWide} requests, per guardrail ${l.perGuardrail}; plan wall = load ${s(r.plan.loadMs)} + read ${s(r.plan.readMs)} + resolve/plan ${s(r.plan.resolveAndPlanMs)}; requests by dependency depth ${JSON.stringify(r.plan.requestsByDepth)}`);
     for (const line of r.plan.explain) out(`    ${line}`);

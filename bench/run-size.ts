@@ -24,7 +24,7 @@ import { assertSafe } from '../src/plan/safety.js';
 import type { Plan } from '../src/model/plan.js';
 import type { RequestEvent } from '../src/providers/api-client.js';
 import { HttpProvider } from '../src/providers/http-provider.js';
-import { pageCount } from '../src/providers/paginate.js';
+import { PAGE_SIZE, pageCount } from '../src/providers/paginate.js';
 import type { SimulatorState } from '../src/simulator/index.js';
 import { latencyLowerBound, measure, stagedTime, countByDepth, type PhaseFigures } from './measure.js';
 import { churnedDesired, desiredYaml, orgState, SIZES, type DesiredSpec } from './scenario.js';
@@ -52,6 +52,9 @@ export interface SizeResult {
   workspaces: number;
   guardrails: number;
   assignments: number;
+  /** API keys of the organization, and how many of them hold a guardrail. */
+  keys: number;
+  keyAssignments: number;
   concurrency: number;
   batchSize: number;
   changes: Plan['summary'];
@@ -124,7 +127,7 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
       ...planned.figures,
       simulatorCpuMs: planStats.busyMs,
       requests: planStats.requests,
-      expectedRequests: minimalPlanRequests(state, listing),
+      expectedRequests: minimalPlanRequests(state, listing, plan.summary.remove > 0),
       maxInFlight: planStats.maxInFlight,
       lowerBoundMs: latencyLowerBound(planDepths, planArgs.concurrency, LATENCY_MS),
       stagedMs: stagedTime(planDepths, planArgs.concurrency, LATENCY_MS),
@@ -163,6 +166,8 @@ export async function runSize(memberships: number, withBaseline: boolean): Promi
       workspaces: state.workspaces.length,
       guardrails: state.guardrails.length,
       assignments: state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0),
+      keys: state.workspaces.reduce((sum, w) => sum + (w.keys?.length ?? 0), 0),
+      keyAssignments: state.workspaces.reduce((sum, w) => sum + (w.keys ?? []).filter((key) => key.guardrail_id).length, 0),
       concurrency: planArgs.concurrency,
       batchSize: applyArgs.batchSize,
       changes: plan.summary,
@@ -192,11 +197,13 @@ async function runBaseline(size: (typeof SIZES)[number], desired: DesiredSpec, g
 
 /**
  * The dependency depth of each request `observe` makes: 1 needs nothing
- * (first pages of the org members and of the org-wide assignments, the
- * workspace lookups); 2 needs one answer (other org-member pages, first pages
- * of workspace members and guardrails); 3 needs two (other pages of those,
- * the rest of the org-wide assignments or each guardrail's first page); 4
- * the other pages of each guardrail's assignments.
+ * (first pages of the org members, of the org-wide assignments and of the
+ * workspace listing, the workspace lookups); 2 needs one answer (other
+ * org-member and workspace pages, first pages of workspace members and
+ * guardrails, the first page of keys); 3 needs two (other pages of those,
+ * the rest of the org-wide assignments or each guardrail's first page of
+ * member or key assignments); 4 the other pages of each guardrail's
+ * assignments. Pages of keys come one after another.
  */
 function observeDepth(path: string): number {
   const [route = '', query = ''] = path.split('?');
@@ -204,8 +211,12 @@ function observeDepth(path: string): number {
   if (route === '/organization/members') return first ? 1 : 2;
   if (route === '/guardrails/assignments/members') return first ? 1 : 3;
   if (/^\/workspaces\/[^/]+$/.test(route)) return 1;
+  if (route === '/workspaces') return first ? 1 : 2;
   if (/^\/workspaces\/[^/]+\/members$/.test(route) || route === '/guardrails') return first ? 2 : 3;
   if (/^\/guardrails\/[^/]+\/assignments\/members$/.test(route)) return first ? 3 : 4;
+  // Pages of keys follow one another: each needs the one before it, the first the workspace lookup.
+  if (route === '/keys') return 2 + Number(new URLSearchParams(query).get('offset') ?? 0) / PAGE_SIZE;
+  if (/^\/guardrails\/[^/]+\/assignments\/keys$/.test(route)) return first ? 3 : 4;
   return 5;
 }
 
@@ -220,24 +231,48 @@ function assignmentListingCosts(state: SimulatorState): SizeResult['plan']['assi
 
 /**
  * The fewest requests the plan can make with the file managing every
- * workspace: every page of every listing made, once, plus the lookups —
- * the org members, one lookup per workspace, each workspace's members
- * (none for the default one) and guardrails, and the assignments the
- * cheaper way (plus the one org-wide first page read to choose, when it
- * was not the cheaper way).
+ * workspace: every page of every listing made, once — the org members, the
+ * workspaces (the listing when it costs no more than one lookup per
+ * workspace, else the lookups and the listing's first page read to
+ * decide), each workspace's members (the first page alone for the default
+ * one, which holds everyone) and guardrails, the assignments the cheaper
+ * way (plus the one org-wide first page read to choose, when it was not the
+ * cheaper way), the keys, and the one page of SCIM mappings a plan with
+ * removals reads.
  */
-function minimalPlanRequests(state: SimulatorState, listing: SizeResult['plan']['assignmentListing']): number {
-  let requests = pageCount(state.members.length) + state.workspaces.length;
+function minimalPlanRequests(state: SimulatorState, listing: SizeResult['plan']['assignmentListing'], removals: boolean): number {
+  const lookups = state.workspaces.length;
+  const listingPages = pageCount(state.workspaces.length);
+  let requests = pageCount(state.members.length) + (lookups < 2 ? lookups : listingPages <= lookups ? listingPages : lookups + 1);
+  requests += keyReads(state) + (removals ? 1 : 0);
   for (const workspace of state.workspaces) {
-    if (workspace.slug !== 'default') requests += pageCount(workspace.members?.length ?? 0);
+    requests += workspace.slug === 'default' ? 1 : pageCount(workspace.members?.length ?? 0);
     requests += pageCount(state.guardrails.filter((g) => g.workspace_id === workspace.id).length);
   }
   return requests + (listing.chosen === 'org-wide' ? listing.orgWide : listing.perGuardrail + 1);
 }
 
+/**
+ * Reading the keys of the workspaces that have some (the file lists keys
+ * there): `GET /keys` until a short page, so one page more than full pages,
+ * and one key-assignment listing per guardrail of the workspace.
+ */
+function keyReads(state: SimulatorState): number {
+  let requests = 0;
+  for (const workspace of state.workspaces) {
+    const keys = workspace.keys ?? [];
+    if (keys.length === 0) continue;
+    requests += Math.floor(keys.length / PAGE_SIZE) + 1;
+    for (const guardrail of state.guardrails.filter((g) => g.workspace_id === workspace.id)) {
+      requests += pageCount(keys.filter((key) => key.guardrail_id === guardrail.id).length);
+    }
+  }
+  return requests;
+}
+
 /** The baseline's reads: the same listings as gatesync's per-guardrail path, page by page, and a lookup per workspace. */
 function baselineReads(state: SimulatorState): number {
-  let requests = pageCount(state.members.length) + state.workspaces.length;
+  let requests = pageCount(state.members.length) + state.workspaces.length + keyReads(state);
   for (const workspace of state.workspaces) {
     if (workspace.slug !== 'default') requests += pageCount(workspace.members?.length ?? 0);
     const guardrails = state.guardrails.filter((g) => g.workspace_id === workspace.id);

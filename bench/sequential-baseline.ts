@@ -4,8 +4,9 @@
  * by page (limit 100, one page after the other), and every change is its own
  * call (the bulk endpoints with one id), one after the other. Reads and the
  * diff are otherwise the same as gatesync's: the listed workspaces, their
- * members, guardrails and assignments; adds, then assigns and moves, then
- * unassigns, then removals.
+ * members, guardrails and assignments, and the keys of the workspaces
+ * whose guardrails list keys; adds, then assigns and moves (members, then
+ * keys), then unassigns, then removals.
  */
 import type { DesiredSpec } from './scenario.js';
 
@@ -48,11 +49,22 @@ export async function runSequentialBaseline(baseUrl: string, apiKey: string, des
     }
   };
 
+  /** `GET /keys` has no `limit` and no `total_count`: pages of 100 until a short one. */
+  const listKeys = async (workspaceId: string): Promise<Array<{ hash: string; name: string }>> => {
+    const keys: Array<{ hash: string; name: string }> = [];
+    for (let offset = 0; ; offset += PAGE_LIMIT) {
+      const page = await call<{ data: Array<{ hash: string; name: string }> }>('GET', `/keys?workspace_id=${workspaceId}&offset=${offset}`);
+      keys.push(...page.data);
+      if (page.data.length < PAGE_LIMIT) return keys;
+    }
+  };
+
   const readStarted = performance.now();
   const members = await listAll<{ id: string; email: string }>('/organization/members');
   const userIdOf = new Map(members.map((m) => [m.email.toLowerCase(), m.id]));
   const adds: Write[] = [];
   const assigns: Write[] = [];
+  const keyAssigns: Write[] = [];
   const unassigns: Write[] = [];
   const removals: Write[] = [];
   for (const spec of desired.workspaces) {
@@ -91,6 +103,26 @@ export async function runSequentialBaseline(baseUrl: string, apiKey: string, des
       assigns.push(() => call('POST', `/guardrails/${guardrailId}/assignments/members`, { member_user_ids: [userId] }));
     }
     const managed = new Set(spec.guardrails.map((g) => guardrails.find((live) => live.name === g.name)!.id));
+    if (spec.guardrails.some((g) => g.keys)) {
+      const hashOf = new Map((await listKeys(workspace.id)).map((key) => [key.name, key.hash]));
+      const keyHeldBy = new Map<string, string>();
+      for (const guardrail of guardrails) {
+        for (const row of await listAll<{ key_hash: string }>(`/guardrails/${guardrail.id}/assignments/keys`)) keyHeldBy.set(row.key_hash, guardrail.id);
+      }
+      const wantedKey = new Map<string, string>();
+      for (const guardrailSpec of spec.guardrails) {
+        const guardrail = guardrails.find((g) => g.name === guardrailSpec.name)!;
+        for (const name of guardrailSpec.keys ?? []) wantedKey.set(hashOf.get(name)!, guardrail.id);
+      }
+      for (const [hash, guardrailId] of wantedKey) {
+        if (keyHeldBy.get(hash) !== guardrailId) keyAssigns.push(() => call('POST', `/guardrails/${guardrailId}/assignments/keys`, { key_hashes: [hash] }));
+      }
+      for (const [hash, guardrailId] of keyHeldBy) {
+        if (managed.has(guardrailId) && !wantedKey.has(hash)) {
+          unassigns.push(() => call('POST', `/guardrails/${guardrailId}/assignments/keys/remove`, { key_hashes: [hash] }));
+        }
+      }
+    }
     for (const [userId, guardrailId] of heldBy) {
       const unlisted = managed.has(guardrailId) && !wantedGuardrail.has(userId);
       if (leaving.has(userId) || unlisted) {
@@ -102,6 +134,6 @@ export async function runSequentialBaseline(baseUrl: string, apiKey: string, des
   const readMs = performance.now() - readStarted;
 
   const writeStarted = performance.now();
-  for (const write of [...adds, ...assigns, ...unassigns, ...removals]) await write();
+  for (const write of [...adds, ...assigns, ...keyAssigns, ...unassigns, ...removals]) await write();
   return { readRequests, writeRequests: requests - readRequests, readMs, writeMs: performance.now() - writeStarted };
 }
