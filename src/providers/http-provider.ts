@@ -161,7 +161,8 @@ export class HttpProvider implements Provider {
     for (let offset = 0; ; offset += PAGE_SIZE) {
       const answer = await this.client.get<{ data?: unknown }>('/keys', { workspace_id: workspaceId, offset, include_disabled: 'true' });
       const rows = keyRows(answer?.data, offset);
-      for (const row of rows) keys.push({ hash: row.hash, name: row.name, label: row.label ?? '', workspaceId: row.workspace_id ?? workspaceId });
+      // A row of another workspace would let a key be named where it cannot be assigned: only this workspace's keys are kept.
+      for (const row of rows) if ((row.workspace_id ?? workspaceId) === workspaceId) keys.push({ hash: row.hash, name: row.name, label: row.label ?? '', workspaceId });
       if (rows.length < PAGE_SIZE) return keys;
     }
   }
