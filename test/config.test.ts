@@ -16,7 +16,7 @@ import {
   type SourceLocation,
 } from '../src/config/index.js';
 import { MAX_LIST_ENTRIES } from '../src/config/limits.js';
-import { GROUP_NAME_PATTERN, MEMBER_REF_PATTERN } from '../src/config/member-refs.js';
+import { GROUP_NAME_PATTERN, MEMBER_REF_PATTERN } from '../src/model/member-refs.js';
 
 const FILE = 'gatesync.yaml';
 

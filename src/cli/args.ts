@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_BATCH_SIZE } from '../model/relations.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from '../providers/request-defaults.js';
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../model/suggest.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_CONFIG = 'gatesync.yaml';

@@ -7,7 +7,7 @@
  */
 import { Diagnostics } from './diagnostics.js';
 import { MemberListExpander } from './groups.js';
-import { memberRefKey } from './member-refs.js';
+import { memberRefKey } from '../model/member-refs.js';
 import type { RawConfig, RawGuardrail, RawSafety, RawWorkspace } from './raw-config.js';
 import {
   DEFAULT_SAFETY,

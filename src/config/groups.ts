@@ -13,8 +13,8 @@
  */
 import type { Diagnostics } from './diagnostics.js';
 import { MAX_EXPANDED_MEMBERS, MAX_GROUP_NESTING } from './limits.js';
-import { memberRefKey, parseMemberRef, type ParsedMemberRef } from './member-refs.js';
-import { suggest } from './suggest.js';
+import { memberRefKey, parseMemberRef, type ParsedMemberRef } from '../model/member-refs.js';
+import { suggest } from '../model/suggest.js';
 import type { MemberRef, SourceLocation } from '../model/config.js';
 import type { Locator, PathSegment } from './yaml-locations.js';
 

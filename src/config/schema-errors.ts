@@ -5,8 +5,8 @@
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { stringify } from 'yaml';
-import { MEMBER_REF_PATTERN, parseMemberRef } from './member-refs.js';
-import { suggest } from './suggest.js';
+import { MEMBER_REF_PATTERN, parseMemberRef } from '../model/member-refs.js';
+import { suggest } from '../model/suggest.js';
 import type { SourceLocation } from '../model/config.js';
 import { fromPointer, type Locator } from './yaml-locations.js';
 

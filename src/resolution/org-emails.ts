@@ -5,8 +5,8 @@
  * for sure, and resolution and `export` both fall back to user ids.
  */
 import type { OrgMember } from '../model/org.js';
-import { parseMemberRef } from '../config/member-refs.js';
-import { normalizeEmail } from '../config/normalize.js';
+import { parseMemberRef } from '../model/member-refs.js';
+import { normalizeEmail } from '../model/normalize.js';
 
 export class OrgEmails {
   private readonly membersByEmail = new Map<string, OrgMember[]>();

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { compareText } from '../model/compare-text.js';
 import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../model/observed.js';
 import type { OrgMember } from '../model/org.js';
-import { normalizeGuardrailName } from '../config/normalize.js';
+import { normalizeGuardrailName } from '../model/normalize.js';
 import { OrgEmails } from './org-emails.js';
 
 /** Longest comment text, in characters: a name is a hint for the reader, not data. */

@@ -4,9 +4,9 @@
  */
 import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../model/desired.js';
 import type { Observed, ObservedWorkspace, Scope } from '../model/observed.js';
-import { normalizeGuardrailName } from '../config/normalize.js';
+import { normalizeGuardrailName } from '../model/normalize.js';
 import { OrgEmails } from './org-emails.js';
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../model/suggest.js';
 import type { Config, Diagnostic, GuardrailConfig, KeyRef, MemberRef, SourceLocation, WorkspaceConfig } from '../model/config.js';
 import type { KeyInfo } from '../model/org.js';
 
