@@ -216,7 +216,9 @@ function observeDepth(path: string): number {
   if (/^\/guardrails\/[^/]+\/assignments\/members$/.test(route)) return first ? 3 : 4;
   // Pages of keys follow one another: each needs the one before it, the first the workspace lookup.
   if (route === '/keys') return 2 + Number(new URLSearchParams(query).get('offset') ?? 0) / PAGE_SIZE;
-  if (/^\/guardrails\/[^/]+\/assignments\/keys$/.test(route)) return first ? 3 : 4;
+  // Key assignments: the org-wide first page once the guardrails are known; per guardrail only after it, when it costs more.
+  if (route === '/guardrails/assignments/keys') return first ? 3 : 4;
+  if (/^\/guardrails\/[^/]+\/assignments\/keys$/.test(route)) return first ? 4 : 5;
   return 5;
 }
 
@@ -255,24 +257,38 @@ function minimalPlanRequests(state: SimulatorState, listing: SizeResult['plan'][
 /**
  * Reading the keys of the workspaces that have some (the file lists keys
  * there): `GET /keys` until a short page, so one page more than full pages,
- * and one key-assignment listing per guardrail of the workspace.
+ * and the key assignments the cheaper way (see `readKeyAssignments`): the
+ * org-wide listing when it costs no more than one listing per guardrail of
+ * those workspaces, else those listings and the org-wide first page.
  */
 function keyReads(state: SimulatorState): number {
-  let requests = 0;
+  const { keyPages, guardrails, perGuardrail, orgWide } = keyListingCosts(state);
+  if (guardrails < 2) return keyPages + perGuardrail;
+  return keyPages + (orgWide <= guardrails ? orgWide : perGuardrail + 1);
+}
+
+/** Pages of `GET /keys`, and what the key assignments cost per guardrail (over how many guardrails) and org-wide. */
+function keyListingCosts(state: SimulatorState): { keyPages: number; guardrails: number; perGuardrail: number; orgWide: number } {
+  let keyPages = 0;
+  let guardrails = 0;
+  let perGuardrail = 0;
   for (const workspace of state.workspaces) {
     const keys = workspace.keys ?? [];
     if (keys.length === 0) continue;
-    requests += Math.floor(keys.length / PAGE_SIZE) + 1;
+    keyPages += Math.floor(keys.length / PAGE_SIZE) + 1;
     for (const guardrail of state.guardrails.filter((g) => g.workspace_id === workspace.id)) {
-      requests += pageCount(keys.filter((key) => key.guardrail_id === guardrail.id).length);
+      guardrails++;
+      perGuardrail += pageCount(keys.filter((key) => key.guardrail_id === guardrail.id).length);
     }
   }
-  return requests;
+  const orgWide = pageCount(state.workspaces.reduce((sum, w) => sum + (w.keys ?? []).filter((key) => key.guardrail_id).length, 0));
+  return { keyPages, guardrails, perGuardrail, orgWide };
 }
 
 /** The baseline's reads: the same listings as gatesync's per-guardrail path, page by page, and a lookup per workspace. */
 function baselineReads(state: SimulatorState): number {
-  let requests = pageCount(state.members.length) + state.workspaces.length + keyReads(state);
+  const keys = keyListingCosts(state);
+  let requests = pageCount(state.members.length) + state.workspaces.length + keys.keyPages + keys.perGuardrail;
   for (const workspace of state.workspaces) {
     if (workspace.slug !== 'default') requests += pageCount(workspace.members?.length ?? 0);
     const guardrails = state.guardrails.filter((g) => g.workspace_id === workspace.id);

@@ -54,6 +54,9 @@ describe('guardrail key assignments over HTTP', () => {
     expect(summary).toMatchObject({ assignKeys: 151, unassignKeys: 0, moveKeys: 0, total: 151 });
     // Three pages of keys: 100, 100, then a short one.
     expect(sim.stats.byRoute['GET /keys']).toBe(3);
+    // A handful of key assignments in the organization: one org-wide page instead of one listing per guardrail.
+    expect(sim.stats.byRoute['GET /guardrails/assignments/keys']).toBe(1);
+    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys'] ?? 0).toBe(0);
 
     const applied = await runGatesync(['apply', '--yes'], { cwd, env });
     expect(applied.code).toBe(0);
@@ -133,6 +136,19 @@ describe('guardrail key assignments over HTTP', () => {
     expect(run.stderr).toContain('keys of guardrail Daily cap (workspace research): 1 key differs');
     expect(run.stderr).toContain('keys of guardrail GPU heavy (workspace research): 1 key differs');
     expect(sim.stats.writes).toBe(0);
+  });
+
+  it('reads key assignments per guardrail when the organization-wide listing would cost more', async () => {
+    const state = exampleState();
+    const analytics = state.workspaces.find((workspace) => workspace.id === W.analytics)!;
+    analytics.keys = Array.from({ length: 450 }, (_, i) => ({ hash: `beef${String(i).padStart(28, '0')}`, name: `etl-${i}`, label: `sk-${i}`, guardrail_id: G.biTools }));
+    const sim = await start({ state });
+    const cwd = workdir({ 'gatesync.yaml': file(['research-ci'], []) });
+    const run = await runGatesync(['plan', '--verbose'], { cwd, env: simulatorEnv(sim) });
+    expect(run.stdout).toContain('No changes.');
+    const researchGuardrails = sim.store.listGuardrails(W.research).length;
+    expect(sim.stats.byRoute['GET /guardrails/assignments/keys']).toBe(1);
+    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys']).toBe(researchGuardrails);
   });
 
   it('a file without keys reads no key listing', async () => {

@@ -42,6 +42,10 @@ interface WireKey {
   label?: string | null;
   workspace_id?: string | null;
 }
+interface WireKeyAssignment {
+  key_hash: string;
+  guardrail_id: string;
+}
 interface WireAssignment {
   user_id: string;
   guardrail_id: string;
@@ -55,8 +59,10 @@ const toWorkspace = (w: WireWorkspace): WorkspaceInfo => ({
 });
 const toGuardrail = (g: WireGuardrail): GuardrailInfo => ({ id: g.id, name: g.name, workspaceId: g.workspace_id ?? null });
 const toAssignment = (a: WireAssignment): AssignmentInfo => ({ userId: a.user_id, guardrailId: a.guardrail_id });
+const toKeyAssignment = (a: WireKeyAssignment): KeyAssignmentInfo => ({ keyHash: a.key_hash, guardrailId: a.guardrail_id });
 const seg = encodeURIComponent;
 const ALL_ASSIGNMENTS = '/guardrails/assignments/members';
+const ALL_KEY_ASSIGNMENTS = '/guardrails/assignments/keys';
 const DEFAULT_WORKSPACE_LISTINGS: Record<DefaultWorkspaceListing, string> = { guardrails: '/guardrails', keys: '/keys' };
 
 /** The ModelGates management API over HTTP. */
@@ -143,12 +149,17 @@ export class HttpProvider implements Provider {
   }
 
   async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
-    const path = guardrailId === undefined ? '/guardrails/assignments/keys' : `/guardrails/${seg(guardrailId)}/assignments/keys`;
-    const rows = await paginate<{ key_hash: string; guardrail_id: string }>(this.client, path, {}, {
-      rowsMayDrop: true,
-      stringFields: ['key_hash', 'guardrail_id'],
-    });
-    return rows.map((row) => ({ keyHash: row.key_hash, guardrailId: row.guardrail_id }));
+    const path = guardrailId === undefined ? ALL_KEY_ASSIGNMENTS : `/guardrails/${seg(guardrailId)}/assignments/keys`;
+    return (await this.firstPageOfKeyAssignments(path)).readAll();
+  }
+
+  firstPageOfAllKeyAssignments(): Promise<FirstPage<KeyAssignmentInfo>> {
+    return this.firstPageOfKeyAssignments(ALL_KEY_ASSIGNMENTS);
+  }
+
+  private async firstPageOfKeyAssignments(path: string): Promise<FirstPage<KeyAssignmentInfo>> {
+    const page = await firstPage<WireKeyAssignment>(this.client, path, {}, { rowsMayDrop: true, stringFields: ['key_hash', 'guardrail_id'] });
+    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toKeyAssignment) };
   }
 
   /**

@@ -149,6 +149,11 @@ export class MemoryProvider implements Provider {
       .map(([keyHash, id]) => ({ keyHash, guardrailId: id }));
   }
 
+  async firstPageOfAllKeyAssignments(): Promise<FirstPage<KeyAssignmentInfo>> {
+    const rows = await this.listKeyAssignments();
+    return { totalCount: rows.length, pages: pageCount(rows.length), readAll: async () => rows };
+  }
+
   async listKeys(workspaceId: string): Promise<KeyInfo[]> {
     return [...this.keys.values()].filter((key) => key.workspaceId === workspaceId);
   }

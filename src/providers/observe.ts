@@ -98,7 +98,7 @@ async function readWorkspaces(
 }> {
   const { workspaceList, listed, saved } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
   // Read with the listings, so it costs no round trip; only when the lookups saved the one request it may waste (see `readAssignments`).
-  const allAssignments = saved >= 1 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
+  const allAssignments = saved >= 1 ? orgWideOrUndefined(() => provider.firstPageOfAllAssignments(), 'assignments', options) : Promise.resolve(undefined);
   const unique = new Map<string, WorkspaceInfo>();
   for (const info of workspaceList) if (info) unique.set(info.id, info);
   const infos = [...unique.values()];
@@ -117,9 +117,7 @@ async function readWorkspaces(
       return read;
     }),
   );
-  const keyReads = guardrailLists.then((lists) =>
-    Promise.all(infos.map((info, i) => (readsKeys.has(info.id) ? readKeys(provider, info, lists[i]!) : undefined))),
-  );
+  const keyReads = guardrailLists.then((lists) => readKeys(provider, infos, lists, readsKeys, options));
   const [guardrails, members, assignments, defaultness, keys] = await Promise.all([
     guardrailLists,
     memberLists,
@@ -255,13 +253,13 @@ async function defaultWorkspaceNamedByListings(provider: Provider, options: Obse
   return undefined;
 }
 
-/** The org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
-async function readOrgWideFirstPage(provider: Provider, options: ObserveOptions): Promise<FirstPage<AssignmentInfo> | undefined> {
+/** An org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
+async function orgWideOrUndefined<T>(read: () => Promise<FirstPage<T>>, what: string, options: ObserveOptions): Promise<FirstPage<T> | undefined> {
   try {
-    return await provider.firstPageOfAllAssignments();
+    return await read();
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    options.explain?.(`assignments: the org-wide listing was refused (${error.status}); reading them per guardrail`);
+    options.explain?.(`${what}: the org-wide listing was refused (${error.status}); reading them per guardrail`);
     return undefined;
   }
 }
@@ -313,18 +311,50 @@ async function readAssignments(
 }
 
 /**
- * A workspace's keys and where each is assigned, read one guardrail at a
- * time: a key holds at most one guardrail, and one of the workspace's, so
- * its guardrails' listings tell where every key of the workspace is. A key
- * on none of them is under the default guardrail.
+ * The keys of the workspaces in `readsKeys` and where each is assigned. A
+ * key holds at most one guardrail, one of its workspace's, so the
+ * assignments of a workspace's guardrails tell where each of its keys is; a
+ * key on none of them is under the default guardrail.
  */
-async function readKeys(provider: Provider, workspace: WorkspaceInfo, guardrails: GuardrailInfo[]): Promise<KeysRead> {
-  const [keys, lists] = await Promise.all([
-    provider.listKeys(workspace.id),
-    Promise.all(guardrails.map((g) => provider.listKeyAssignments(g.id))),
+async function readKeys(
+  provider: Provider,
+  workspaces: WorkspaceInfo[],
+  guardrailLists: GuardrailInfo[][],
+  readsKeys: Set<string>,
+  options: ObserveOptions,
+): Promise<Array<KeysRead | undefined>> {
+  const guardrails = workspaces.flatMap((w, i) => (readsKeys.has(w.id) ? guardrailLists[i]! : []));
+  const [keyLists, assignments] = await Promise.all([
+    Promise.all(workspaces.map((w) => (readsKeys.has(w.id) ? provider.listKeys(w.id) : undefined))),
+    readKeyAssignments(provider, guardrails, options),
   ]);
-  const assignments = new Map(guardrails.map((g, i) => [g.id, new Set(lists[i]!.map((row) => row.keyHash))]));
-  return { byHash: new Map(keys.map((key) => [key.hash, key])), assignments };
+  return workspaces.map((_, i) => {
+    const keys = keyLists[i];
+    if (!keys) return undefined;
+    const own = new Map(guardrailLists[i]!.map((g) => [g.id, assignments.get(g.id)!]));
+    return { byHash: new Map(keys.map((key) => [key.hash, key])), assignments: own };
+  });
+}
+
+/**
+ * Key assignments of the given guardrails, from whichever listing needs
+ * fewer requests, by the rule of `readAssignments`: per guardrail costs at
+ * least G requests, the organization-wide listing ⌈T/100⌉ for its T rows,
+ * known from its first page. With two guardrails or more that first page is
+ * read, alongside the keys, and the whole listing when it costs no more
+ * than G; otherwise the run costs one request more than per guardrail.
+ */
+async function readKeyAssignments(provider: Provider, guardrails: GuardrailInfo[], options: ObserveOptions): Promise<Map<string, Set<string>>> {
+  const byGuardrail = new Map(guardrails.map((g) => [g.id, new Set<string>()]));
+  const first = guardrails.length >= 2 ? await orgWideOrUndefined(() => provider.firstPageOfAllKeyAssignments(), 'key assignments', options) : undefined;
+  if (first && first.pages <= guardrails.length) {
+    options.explain?.(`key assignments: one org-wide listing, ${plural(first.pages, 'request')}; one per guardrail would take at least ${plural(guardrails.length, 'request')}`);
+    for (const { keyHash, guardrailId } of await first.readAll()) byGuardrail.get(guardrailId)?.add(keyHash);
+    return byGuardrail;
+  }
+  const lists = await Promise.all(guardrails.map((g) => provider.listKeyAssignments(g.id)));
+  guardrails.forEach((g, i) => byGuardrail.set(g.id, new Set(lists[i]!.map((row) => row.keyHash))));
+  return byGuardrail;
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -73,6 +73,8 @@ export interface Provider {
    * holds more.
    */
   listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]>;
+  /** The first page of the organization-wide key-assignment listing; `readAll` may hold fewer rows than `totalCount`, as above. */
+  firstPageOfAllKeyAssignments(): Promise<FirstPage<KeyAssignmentInfo>>;
   /** The API keys of a workspace (disabled ones included: they can hold a guardrail too). */
   listKeys(workspaceId: string): Promise<KeyInfo[]>;
 
