@@ -82,17 +82,17 @@ export type KeyChange = AssignKey | MoveKey | UnassignKey;
 export type Change = MemberChange | KeyChange;
 export type ChangeKind = Change['kind'];
 
-/** Fixed order of kinds: the order apply runs them in within a workspace. */
-export const CHANGE_KIND_ORDER: readonly ChangeKind[] = [
-  'add-member',
-  'assign',
-  'move',
-  'assign-key',
-  'move-key',
-  'unassign',
-  'unassign-key',
-  'remove-member',
-];
+/** Fixed rank of each kind: the order apply runs them in within a workspace. Every kind has one, or this fails to compile. */
+export const CHANGE_KIND_RANK: Readonly<Record<ChangeKind, number>> = {
+  'add-member': 0,
+  assign: 1,
+  move: 2,
+  'assign-key': 3,
+  'move-key': 4,
+  unassign: 5,
+  'unassign-key': 6,
+  'remove-member': 7,
+};
 
 interface KeptBase {
   reason: 'protected' | 'not-in-file';

@@ -3,9 +3,7 @@
  * then by guardrail, then by member. Output and snapshots depend on it.
  */
 import { compareText } from '../model/compare-text.js';
-import { CHANGE_KIND_ORDER, type Change, type Kept } from '../model/plan.js';
-
-const KIND_RANK = new Map(CHANGE_KIND_ORDER.map((kind, rank) => [kind, rank]));
+import { CHANGE_KIND_RANK, type Change, type Kept } from '../model/plan.js';
 
 /** A member by email, then user id; a key by name, then hash. */
 function subjectKey(subject: Change | Kept): string[] {
@@ -14,7 +12,7 @@ function subjectKey(subject: Change | Kept): string[] {
 
 function sortKey(change: Change): string {
   const guardrail = 'guardrailName' in change ? change.guardrailName : '';
-  return [change.workspaceSlug, KIND_RANK.get(change.kind), guardrail, ...subjectKey(change)].join('\u0000');
+  return [change.workspaceSlug, CHANGE_KIND_RANK[change.kind], guardrail, ...subjectKey(change)].join('\u0000');
 }
 
 function keptKey(kept: Kept): string {
