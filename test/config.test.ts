@@ -16,7 +16,7 @@ import {
   type SourceLocation,
 } from '../src/config/index.js';
 import { MAX_LIST_ENTRIES } from '../src/config/limits.js';
-import { GROUP_NAME_PATTERN, MEMBER_REF_PATTERN } from '../src/model/member-refs.js';
+import { GROUP_NAME_PATTERN, MEMBER_REF_PATTERN, PROTECTED_REF_PATTERN } from '../src/model/member-refs.js';
 
 const FILE = 'gatesync.yaml';
 
@@ -912,6 +912,7 @@ describe('the JSON Schema', () => {
 
   it('uses the same patterns and list limit as the loader', () => {
     expect(definitions.memberRef!.pattern).toBe(MEMBER_REF_PATTERN);
+    expect((definitions.protectedList!.items as { pattern: string }).pattern).toBe(PROTECTED_REF_PATTERN);
     expect(definitions.groupName!.pattern).toBe(GROUP_NAME_PATTERN);
     expect(definitions.memberList!.maxItems).toBe(MAX_LIST_ENTRIES);
   });

@@ -7,7 +7,7 @@
  */
 import { Diagnostics } from './diagnostics.js';
 import { MemberListExpander } from './groups.js';
-import { memberRefKey } from '../model/member-refs.js';
+import { KEY_PREFIX, memberRefKey } from '../model/member-refs.js';
 import type { RawConfig, RawGuardrail, RawSafety, RawWorkspace } from './raw-config.js';
 import {
   DEFAULT_SAFETY,
@@ -147,8 +147,6 @@ function buildGuardrail(
   }
   return guardrail;
 }
-
-const KEY_PREFIX = 'key:';
 
 /** A `protected` entry that names an API key rather than a member. */
 const isKeyEntry = (text: string): boolean => text.startsWith(KEY_PREFIX);
