@@ -1,10 +1,12 @@
 /**
  * Reads the live state of what a file manages, and nothing more: the
  * organization's members (to resolve emails), each listed workspace, its
- * members, its guardrails and their assignments, and which of them is the
- * default workspace. Workspaces the file does not list are never read; only
- * the org-wide assignment listing, when it is the cheaper way to read
- * assignments, returns theirs too, and they are dropped.
+ * members, its guardrails and their assignments, which of them is the
+ * default workspace and, only where a guardrail of the file lists `keys`,
+ * the workspace's keys and where each is assigned. Workspaces the file does
+ * not list are never read; only the org-wide assignment listings, when they
+ * are the cheaper way to read assignments, return theirs too, and they are
+ * dropped.
  */
 import { ApiError } from './api-error.js';
 import type { Observed, ObservedGuardrail, ObservedWorkspace, Scope } from '../model/observed.js';
