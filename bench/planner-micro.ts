@@ -7,11 +7,11 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resourceUsage } from 'node:process';
-import { DEFAULT_SAFETY } from '../src/config/types.js';
-import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../src/plan/desired.js';
+import { DEFAULT_SAFETY } from '../src/model/config.js';
+import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../src/model/desired.js';
 import { plan } from '../src/plan/plan.js';
-import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../src/providers/observe.js';
-import type { OrgMember } from '../src/providers/provider.js';
+import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../src/model/observed.js';
+import type { OrgMember } from '../src/model/org.js';
 import { mulberry32 } from '../src/simulator/index.js';
 
 export interface PlannerMicroResult {

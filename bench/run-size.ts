@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Change, Plan } from '../src/plan/types.js';
+import type { Change, Plan } from '../src/model/plan.js';
 import type { SimulatorState } from '../src/simulator/index.js';
 import { countByDepth, latencyLowerBound } from './lower-bound.js';
 import { orgIndex, requestDepths, type OrgIndex } from './request-depth.js';
@@ -235,7 +235,7 @@ async function runBaseline(size: OrgSize, desiredFile: string, gatesyncFinalStat
 export function minimalWriteCalls(changes: readonly Change[], batchSize: number): number {
   const sizes = new Map<string, number>();
   for (const change of changes) {
-    const kind = change.kind === 'move' ? 'assign' : change.kind;
+    const kind = change.kind === 'move' ? 'assign' : change.kind === 'move-key' ? 'assign-key' : change.kind;
     const target = 'guardrailId' in change ? change.guardrailId : change.workspaceId;
     const key = `${kind} ${target}`;
     sizes.set(key, (sizes.get(key) ?? 0) + 1);

@@ -2,7 +2,8 @@
  * The benchmark's organizations and desired states: a generated
  * organization (`generateOrg`, deterministic) and a desired state that
  * churns about 20 % of its memberships (10 % leave, as many join) and
- * changes assignments (unassigns, new assigns, moves between guardrails).
+ * changes assignments (unassigns, new assigns, moves between guardrails)
+ * of members and of API keys alike.
  * The desired state is plain data, so the same one feeds the YAML file
  * gatesync reads and the sequential baseline.
  */
@@ -25,6 +26,11 @@ export const SIZES: readonly OrgSize[] = [
   { memberships: 200_000, members: 40_000, workspaces: 200, guardrailsPerWorkspace: 3 },
 ];
 
+/** API keys per non-default workspace, per membership there: more than a page of `GET /keys` at the largest size. */
+const KEYS_PER_MEMBERSHIP = 0.25;
+/** Share of the keys that hold an assignable guardrail. */
+const KEY_ASSIGNED_SHARE = 0.5;
+
 /** Share of a workspace's members who leave, and (as many) who join. */
 const LEAVE_SHARE = 0.1;
 /** Shares of the staying members whose assignment changes. */
@@ -35,6 +41,8 @@ const ASSIGN_SHARE = 0.1;
 export interface DesiredGuardrailSpec {
   name: string;
   emails: string[];
+  /** Key names; absent where the workspace has no keys (the default workspace), so the file leaves them alone. */
+  keys?: string[];
 }
 
 export interface DesiredWorkspaceSpec {
@@ -50,14 +58,50 @@ export interface DesiredSpec {
 }
 
 export function orgState(size: OrgSize, seed = 7): SimulatorState {
-  return generateOrg({
+  const membershipsPerWorkspace = Math.round(size.memberships / size.workspaces);
+  const state = generateOrg({
     members: size.members,
     workspaces: size.workspaces,
     guardrailsPerWorkspace: size.guardrailsPerWorkspace,
-    membershipsPerWorkspace: Math.round(size.memberships / size.workspaces),
+    membershipsPerWorkspace,
     assignedShare: 0.5,
     seed,
   });
+  addKeys(state, Math.round(membershipsPerWorkspace * KEYS_PER_MEMBERSHIP), mulberry32(seed + 1));
+  return state;
+}
+
+/** Gives each non-default workspace `count` keys, about half of them on one of its assignable guardrails. */
+function addKeys(state: SimulatorState, count: number, random: () => number): void {
+  state.workspaces.forEach((workspace, index) => {
+    if (workspace.slug === 'default') return;
+    const assignable = state.guardrails.filter((g) => g.workspace_id === workspace.id && g.id !== workspace.default_guardrail_id);
+    workspace.keys = Array.from({ length: count }, (_, key) => ({
+      hash: `${index.toString(16).padStart(4, '0')}${key.toString(16).padStart(28, '0')}`,
+      name: `${workspace.slug}-key-${key}`,
+      label: `sk-mg-v1-…${key}`,
+      ...(random() < KEY_ASSIGNED_SHARE && { guardrail_id: assignable[Math.floor(random() * assignable.length)]!.id }),
+    }));
+  });
+}
+
+/** The guardrail each subject should hold, by index into `assignable`, after churn: some unassigned, some moved, some newly assigned. */
+function churnAssignments(subjects: readonly string[], heldBy: Map<string, number>, guardrails: number, random: () => number): Map<string, number> {
+  const wanted = new Map<string, number>();
+  for (const subject of subjects) {
+    const held = heldBy.get(subject);
+    const draw = random();
+    if (held === undefined) {
+      if (draw < ASSIGN_SHARE) wanted.set(subject, Math.floor(random() * guardrails));
+    } else if (draw < UNASSIGN_SHARE) {
+      continue;
+    } else if (draw < UNASSIGN_SHARE + MOVE_SHARE && guardrails > 1) {
+      wanted.set(subject, (held + 1 + Math.floor(random() * (guardrails - 1))) % guardrails);
+    } else {
+      wanted.set(subject, held);
+    }
+  }
+  return wanted;
 }
 
 /** The desired state for `state`: every workspace and every assignable guardrail is managed. */
@@ -84,22 +128,14 @@ export function churnedDesired(state: SimulatorState, seed = 11): DesiredSpec {
     assignable.forEach((g, index) => {
       for (const userId of g.members ?? []) guardrailOf.set(userId, index);
     });
-    const wanted = new Map<string, number>();
-    for (const userId of members) {
-      const held = guardrailOf.get(userId);
-      const draw = random();
-      if (held === undefined) {
-        if (draw < ASSIGN_SHARE) wanted.set(userId, Math.floor(random() * assignable.length));
-      } else if (draw < UNASSIGN_SHARE) {
-        continue;
-      } else if (draw < UNASSIGN_SHARE + MOVE_SHARE && assignable.length > 1) {
-        wanted.set(userId, (held + 1 + Math.floor(random() * (assignable.length - 1))) % assignable.length);
-      } else {
-        wanted.set(userId, held);
-      }
-    }
-    const guardrails = assignable.map((g) => ({ name: g.name, emails: [] as string[] }));
+    const wanted = churnAssignments(members, guardrailOf, assignable.length, random);
+    const keys = workspace.keys ?? [];
+    const keyHolder = new Map<string, number>();
+    for (const key of keys) if (key.guardrail_id) keyHolder.set(key.name, assignable.findIndex((g) => g.id === key.guardrail_id));
+    const wantedKeys = churnAssignments(keys.map((key) => key.name), keyHolder, assignable.length, random);
+    const guardrails: DesiredGuardrailSpec[] = assignable.map((g) => ({ name: g.name, emails: [], ...(keys.length > 0 && { keys: [] }) }));
     for (const [userId, index] of wanted) guardrails[index]!.emails.push(emailOf.get(userId)!);
+    for (const [name, index] of wantedKeys) guardrails[index]!.keys!.push(name);
     workspaces.push({
       slug: workspace.slug,
       ...(isDefault ? {} : { emails: members.map((userId) => emailOf.get(userId)!) }),
@@ -125,8 +161,16 @@ export function desiredYaml(spec: DesiredSpec): string {
     if (!workspace.guardrails) continue;
     lines.push('    guardrails:');
     for (const guardrail of workspace.guardrails) {
-      lines.push(guardrail.emails.length ? `      ${guardrail.name}:` : `      ${guardrail.name}: []`);
-      for (const email of guardrail.emails) lines.push(`        - ${email}`);
+      if (!guardrail.keys) {
+        lines.push(guardrail.emails.length ? `      ${guardrail.name}:` : `      ${guardrail.name}: []`);
+        for (const email of guardrail.emails) lines.push(`        - ${email}`);
+        continue;
+      }
+      lines.push(`      ${guardrail.name}:`, guardrail.emails.length ? '        members:' : '        members: []');
+      for (const email of guardrail.emails) lines.push(`          - ${email}`);
+      lines.push(guardrail.keys.length ? '        keys:' : '        keys: []');
+      for (const key of guardrail.keys) lines.push(`          - ${key}`);
+      if (guardrail.emails.length === 0 || guardrail.keys.length === 0) lines.push('        allow_empty: true');
     }
   }
   return lines.join('\n') + '\n';

@@ -13,8 +13,10 @@
  * lists only the default workspace's) and the assignments of the guardrails
  * the diff needs: every guardrail listed in the workspace when members may
  * leave (a leaver is unassigned first, wherever they are assigned), else the
- * managed ones only. It checks nothing before writing: a file naming a
- * non-member under a guardrail is left to the API to refuse.
+ * managed ones only; and, where the file's guardrails list keys, the
+ * workspace's keys (`GET /keys`, pages of 100 until a short one) and the
+ * managed guardrails' key assignments. It checks nothing before writing: a
+ * file naming a non-member under a guardrail is left to the API to refuse.
  *
  * `node dist/bench/sequential-baseline.js DESIRED.json [--dry-run]` runs it
  * against MODELGATES_BASE_URL with MODELGATES_API_KEY and prints one JSON
@@ -40,14 +42,14 @@ interface Page<T> {
   result: { data: T[]; totalCount: number };
 }
 
-type Phase = 'add' | 'assign' | 'unassign' | 'remove';
-const PHASES: readonly Phase[] = ['add', 'assign', 'unassign', 'remove'];
+type Phase = 'add' | 'assign' | 'assign-keys' | 'unassign' | 'unassign-keys' | 'remove';
+const PHASES: readonly Phase[] = ['add', 'assign', 'assign-keys', 'unassign', 'unassign-keys', 'remove'];
 
-/** One bulk call of the diff: `target` is a workspace id (add, remove) or a guardrail id (assign, unassign). */
+/** One bulk call of the diff: `target` is a workspace id (add, remove) or a guardrail id (the others); `ids` are user ids or key hashes. */
 interface Write {
   phase: Phase;
   target: string;
-  userIds: string[];
+  ids: string[];
 }
 
 export async function runSequentialBaseline(
@@ -89,6 +91,25 @@ export async function runSequentialBaseline(
       for (const assignment of assignments) heldBy.set(assignment.userId, guardrail.id);
     }
 
+    const keyHeldBy = new Map<string, string>();
+    const wantedKey = new Map<string, string>();
+    if (spec.guardrails?.some((g) => g.keys)) {
+      const keys: Array<{ hash: string; name: string }> = [];
+      for (let offset = 0; ; offset += PAGE_LIMIT) {
+        requests++;
+        const page = await sdk.apiKeys.list({ workspaceId: workspace.id, offset, includeDisabled: true });
+        keys.push(...page.data);
+        if (page.data.length < PAGE_LIMIT) break;
+      }
+      const hashOf = new Map(keys.map((key) => [key.name, key.hash]));
+      const keyManaged = spec.guardrails.filter((g) => g.keys).map((g) => idOfName.get(g.name)!);
+      for (const guardrailId of keyManaged) {
+        const rows = await listAll((offset) => sdk.guardrails.listGuardrailKeyAssignments({ id: guardrailId, offset, limit: PAGE_LIMIT }));
+        for (const row of rows) keyHeldBy.set(row.keyHash, guardrailId);
+      }
+      for (const guardrail of spec.guardrails) for (const name of guardrail.keys ?? []) wantedKey.set(hashOf.get(name)!, idOfName.get(guardrail.name)!);
+    }
+
     const wanted = spec.emails && new Set(spec.emails.map((email) => userIdOf.get(email.toLowerCase())!));
     const leaving = new Set(wanted ? [...live].filter((userId) => !wanted.has(userId)) : []);
     const wantedGuardrail = new Map<string, string>();
@@ -96,10 +117,10 @@ export async function runSequentialBaseline(
       for (const email of guardrail.emails) wantedGuardrail.set(userIdOf.get(email.toLowerCase())!, idOfName.get(guardrail.name)!);
     }
     const calls = new Map<string, Write>();
-    const change = (phase: Phase, target: string, userId: string) => {
+    const change = (phase: Phase, target: string, id: string) => {
       const key = `${phase} ${target}`;
-      const call = calls.get(key) ?? { phase, target, userIds: [] };
-      call.userIds.push(userId);
+      const call = calls.get(key) ?? { phase, target, ids: [] };
+      call.ids.push(id);
       calls.set(key, call);
     };
     for (const userId of wanted ?? []) if (!live.has(userId)) change('add', workspace.id, userId);
@@ -107,9 +128,11 @@ export async function runSequentialBaseline(
     for (const [userId, guardrailId] of heldBy) {
       if (leaving.has(userId) || (managed.has(guardrailId) && !wantedGuardrail.has(userId))) change('unassign', guardrailId, userId);
     }
+    for (const [hash, guardrailId] of wantedKey) if (keyHeldBy.get(hash) !== guardrailId) change('assign-keys', guardrailId, hash);
+    for (const [hash, guardrailId] of keyHeldBy) if (!wantedKey.has(hash)) change('unassign-keys', guardrailId, hash);
     for (const userId of leaving) change('remove', workspace.id, userId);
     for (const call of calls.values()) {
-      for (let i = 0; i < call.userIds.length; i += BATCH_LIMIT) writes.push({ ...call, userIds: call.userIds.slice(i, i + BATCH_LIMIT) });
+      for (let i = 0; i < call.ids.length; i += BATCH_LIMIT) writes.push({ ...call, ids: call.ids.slice(i, i + BATCH_LIMIT) });
     }
   }
   const readRequests = requests;
@@ -127,16 +150,20 @@ export async function runSequentialBaseline(
   return { readRequests, writeRequests: requests - readRequests, readMs, writeMs: performance.now() - writeStarted };
 }
 
-function send(sdk: OpenRouter, { phase, target: id, userIds }: Write): Promise<unknown> {
+function send(sdk: OpenRouter, { phase, target: id, ids }: Write): Promise<unknown> {
   switch (phase) {
     case 'add':
-      return sdk.workspaces.bulkAddMembers({ id, bulkAddWorkspaceMembersRequest: { userIds } });
+      return sdk.workspaces.bulkAddMembers({ id, bulkAddWorkspaceMembersRequest: { userIds: ids } });
     case 'assign':
-      return sdk.guardrails.bulkAssignMembers({ id, bulkAssignMembersRequest: { memberUserIds: userIds } });
+      return sdk.guardrails.bulkAssignMembers({ id, bulkAssignMembersRequest: { memberUserIds: ids } });
+    case 'assign-keys':
+      return sdk.guardrails.bulkAssignKeys({ id, bulkAssignKeysRequest: { keyHashes: ids } });
     case 'unassign':
-      return sdk.guardrails.bulkUnassignMembers({ id, bulkUnassignMembersRequest: { memberUserIds: userIds } });
+      return sdk.guardrails.bulkUnassignMembers({ id, bulkUnassignMembersRequest: { memberUserIds: ids } });
+    case 'unassign-keys':
+      return sdk.guardrails.bulkUnassignKeys({ id, bulkUnassignKeysRequest: { keyHashes: ids } });
     case 'remove':
-      return sdk.workspaces.bulkRemoveMembers({ id, bulkRemoveWorkspaceMembersRequest: { userIds } });
+      return sdk.workspaces.bulkRemoveMembers({ id, bulkRemoveWorkspaceMembersRequest: { userIds: ids } });
   }
 }
 

@@ -1,29 +1,38 @@
 /**
- * gatesync as a library: the engine the CLI runs, step by step.
+ * gatesync as a library: the engine the CLI runs.
  *
- *   readConfig → HttpProvider → observe(scopeOf) → resolve → plan → assertSafe → apply
+ *   readConfig → HttpProvider → planOrganization (read → resolve → plan → check safety) → apply
  *
- * Every step is a plain function over plain data, so a script can stop after
- * any of them (report a plan, check drift) or add its own checks between.
- * The simulator is a separate entry point, `gatesync/simulator`.
+ * `planOrganization` is what `gatesync plan` runs; its steps are exported
+ * too (observe(scopeOf) → resolve → plan → checkSafety), each a plain
+ * function over plain data, so a script can stop after any of them or add
+ * its own checks between. The relations gatesync reconciles are described
+ * once, in `RELATIONS`. The simulator is a separate entry point,
+ * `gatesync/simulator`.
  */
 export { readConfig, formatDiagnostic, normalizeEmail, DEFAULT_SAFETY } from './config/index.js';
-export type { Config, Diagnostic, LoadResult, SafetyLimits, SourceLocation, WorkspaceConfig, GuardrailConfig, MemberRef } from './config/index.js';
-export { resolve, scopeOf } from './config/resolve.js';
-export type { ResolveResult } from './config/resolve.js';
+export type { Config, Diagnostic, LoadResult, SafetyLimits, SourceLocation, WorkspaceConfig, GuardrailConfig, MemberRef, KeyRef } from './config/index.js';
+export { planOrganization, startReading } from './engine/plan-organization.js';
+export type { PlanOptions, PlanOutcome } from './engine/plan-organization.js';
+export { resolve, scopeOf } from './resolution/resolve.js';
+export type { ResolveResult } from './resolution/resolve.js';
 export { HttpProvider } from './providers/http-provider.js';
 export type { ApiClientOptions, RequestEvent } from './providers/api-client.js';
 export { ApiError, TransportError } from './providers/api-error.js';
-export type { Provider, OrgMember, WorkspaceInfo, GuardrailInfo, AssignmentInfo } from './providers/provider.js';
+export type { Provider } from './providers/provider.js';
+export type { OrgMember, WorkspaceInfo, GuardrailInfo, AssignmentInfo, KeyInfo } from './model/org.js';
 export { observe } from './providers/observe.js';
-export type { Observed, ObservedWorkspace, ObservedGuardrail, Scope, ObserveOptions } from './providers/observe.js';
-export type { Desired } from './plan/desired.js';
+export type { ObserveOptions } from './providers/observe.js';
+export type { Observed, ObservedWorkspace, ObservedGuardrail, Scope } from './model/observed.js';
+export type { Desired } from './model/desired.js';
 export { plan } from './plan/plan.js';
-export type { Plan, PlanSummary, Change, ChangeKind, Kept, PlannedResource } from './plan/types.js';
-export { assertSafe, safetyViolations, UnsafePlanError } from './plan/safety.js';
-export type { SafetyViolation } from './plan/safety.js';
-export { apply, DEFAULT_BATCH_SIZE } from './apply/apply.js';
-export type { ApplyOptions, ApplyResult, BatchResult, CallKind } from './apply/apply.js';
+export type { Plan, PlanSummary, Change, ChangeKind, MemberChange, KeyChange, Kept, PlannedResource } from './model/plan.js';
+export { assertSafe, checkSafety, safetyViolations, UnsafePlanError } from './plan/safety.js';
+export type { SafetyCheck, SafetyViolation } from './plan/safety.js';
+export { apply } from './apply/apply.js';
+export { DEFAULT_BATCH_SIZE, RELATIONS } from './model/relations.js';
+export type { CallKind, RelationName, Relation } from './model/relations.js';
+export type { ApplyOptions, ApplyResult, BatchResult } from './apply/apply.js';
 export { renderText } from './cli/render-text.js';
 export { renderMarkdown } from './cli/render-markdown.js';
 export { toPlanFile, renderJson } from './cli/plan-file.js';

@@ -99,7 +99,7 @@ workspaces:
   it('makes the minimum number of write calls, in phase order, and converges', async () => {
     const { sim, cwd, env } = await scenario();
     const planned = await runGatesync(['plan', '--format', 'json', '--allow-destructive'], { cwd, env });
-    expect(JSON.parse(planned.stdout).summary).toEqual({ add: 4, remove: 3, assign: 2, unassign: 3, move: 3, workspaces: 2, total: 15 });
+    expect(JSON.parse(planned.stdout).summary).toEqual({ add: 4, remove: 3, assign: 2, unassign: 3, move: 3, assignKeys: 0, unassignKeys: 0, moveKeys: 0, workspaces: 2, total: 15 });
     sim.stats.reset();
 
     const applied = await runGatesync(['apply', '--yes', '--batch-size', '2', '--allow-destructive'], { cwd, env });

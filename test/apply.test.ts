@@ -6,8 +6,8 @@ import { plan } from '../src/plan/plan.js';
 import { TransportError } from '../src/providers/api-error.js';
 import { MemoryProvider, type MemoryOrg } from '../src/providers/memory-provider.js';
 import { observe } from '../src/providers/observe.js';
-import type { Desired } from '../src/plan/desired.js';
-import { DEFAULT_SAFETY } from '../src/config/types.js';
+import type { Desired } from '../src/model/desired.js';
+import { DEFAULT_SAFETY } from '../src/model/config.js';
 
 const users = Array.from({ length: 10 }, (_, i) => `user_${i}`);
 const org = (): MemoryOrg => ({

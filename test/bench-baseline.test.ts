@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { minimalWriteCalls } from '../bench/run-size.js';
 import { churnedDesired, desiredYaml, fileShapes, orgState, type DesiredSpec } from '../bench/scenario.js';
 import { runSequentialBaseline } from '../bench/sequential-baseline.js';
-import type { Plan } from '../src/plan/types.js';
+import type { Plan } from '../src/model/plan.js';
 import { generateOrg, type SimulatorState } from '../src/simulator/index.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 import { email, range, simulatorPerTest } from './support/org.js';

@@ -107,7 +107,7 @@ describe('renderFigures', () => {
     ...base,
     memberships: 10_000,
     loadMs: 300,
-    changes: { add: 1, remove: 1, assign: 1, unassign: 1, move: 1, workspaces: 1, total: 5 },
+    changes: { add: 1, remove: 1, assign: 1, unassign: 1, move: 1, assignKeys: 0, unassignKeys: 0, moveKeys: 0, workspaces: 1, total: 5 },
     plan: phase(1_000, 900, 282, 0),
     apply: { ...phase(2_000, 1_900, 282, 326), minimalWrites: 326 },
     converged: true,

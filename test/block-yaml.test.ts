@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBlockYaml } from '../src/config/block-yaml.js';
 import { parseYaml } from '../src/config/parse-yaml.js';
-import { renderConfig } from '../src/config/render-config.js';
+import { renderConfig } from '../src/resolution/render-config.js';
 import type { Locator, PathSegment } from '../src/config/yaml-locations.js';
 import { observedOf } from './support/states.js';
 

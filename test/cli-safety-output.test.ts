@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/cli/render-markdown.js';
-import { DEFAULT_SAFETY } from '../src/config/types.js';
+import { DEFAULT_SAFETY } from '../src/model/config.js';
 import { plan } from '../src/plan/plan.js';
 import { checkSafety } from '../src/plan/safety.js';
 import { generateOrg, type RunningSimulator } from '../src/simulator/index.js';

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlanFile, renderJson, toPlanFile } from '../src/cli/plan-file.js';
-import { DEFAULT_SAFETY } from '../src/config/types.js';
+import { DEFAULT_SAFETY } from '../src/model/config.js';
 import { plan } from '../src/plan/plan.js';
 import { checkSafety } from '../src/plan/safety.js';
 import { generateOrg, type RunningSimulator } from '../src/simulator/index.js';
@@ -90,7 +90,7 @@ describe('a hand-edited plan', () => {
   it('with the summary set to zero: refused, not "No changes"', async () => {
     const { sim, cwd, env } = await savedPlan(range(1, 22), range(1, 20));
     const file = readPlan(cwd);
-    file.summary = { add: 0, remove: 0, assign: 0, unassign: 0, move: 0, workspaces: 0, total: 0 };
+    file.summary = { add: 0, remove: 0, assign: 0, unassign: 0, move: 0, assignKeys: 0, unassignKeys: 0, moveKeys: 0, workspaces: 0, total: 0 };
     writePlan(cwd, file);
 
     const run = await runGatesync(['apply', 'plan.json', '--yes'], { cwd, env });
@@ -117,7 +117,7 @@ describe('a hand-edited plan', () => {
         'gatesync: plan.json is not a valid gatesync plan:',
         '  at /: unknown field "note"',
         '  at /summary/total: expected integer, got "1"',
-        '  at /changes/0/kind: expected one of "add-member", "assign", "move", "unassign", "remove-member", got "delete-everyone"',
+        '  at /changes/0/kind: expected one of "add-member", "assign", "move", "unassign", "remove-member", "assign-key", "move-key", "unassign-key", got "delete-everyone"',
         '  at /resources/0: missing field "fingerprint"',
         'Make the plan again with `gatesync plan --out plan.json`; a saved plan is not to be edited.',
         '',

@@ -16,7 +16,7 @@ import {
   type SourceLocation,
 } from '../src/config/index.js';
 import { MAX_LIST_ENTRIES } from '../src/config/limits.js';
-import { GROUP_NAME_PATTERN, MEMBER_REF_PATTERN } from '../src/config/member-refs.js';
+import { GROUP_NAME_PATTERN, MEMBER_REF_PATTERN, PROTECTED_REF_PATTERN } from '../src/model/member-refs.js';
 
 const FILE = 'gatesync.yaml';
 
@@ -735,6 +735,7 @@ describe('a valid file', () => {
             { kind: 'email', ref: 'admin@corp.example', location: at(11, 5, '/protected/0') },
             { kind: 'email', ref: 'bob@corp.example', location: at(20, 17, '/workspaces/research/protected/0') },
           ],
+          protectedKeys: [],
           safety: { maxRemovalPercent: 50, minExisting: 10, maxRemovals: 100 },
           guardrails: [
             {
@@ -775,6 +776,7 @@ describe('a valid file', () => {
           prune: true,
           allowEmpty: false,
           protected: [{ kind: 'email', ref: 'admin@corp.example', location: at(11, 5, '/protected/0') }],
+          protectedKeys: [],
           safety: { maxRemovalPercent: 25, minExisting: 10, maxRemovals: 100 },
           guardrails: [
             {
@@ -911,6 +913,7 @@ describe('the JSON Schema', () => {
 
   it('uses the same patterns and list limit as the loader', () => {
     expect(definitions.memberRef!.pattern).toBe(MEMBER_REF_PATTERN);
+    expect((definitions.protectedList!.items as { pattern: string }).pattern).toBe(PROTECTED_REF_PATTERN);
     expect(definitions.groupName!.pattern).toBe(GROUP_NAME_PATTERN);
     expect(definitions.memberList!.maxItems).toBe(MAX_LIST_ENTRIES);
   });

@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
-import { renderConfig } from '../src/config/render-config.js';
-import { resolve } from '../src/config/resolve.js';
+import { renderConfig } from '../src/resolution/render-config.js';
+import { resolve } from '../src/resolution/resolve.js';
 import { plan } from '../src/plan/plan.js';
-import type { Observed } from '../src/providers/observe.js';
+import type { Observed } from '../src/model/observed.js';
 import { exampleState, type RunningSimulator, type SimulatorState } from '../src/simulator/index.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 import { simulatorPerTest } from './support/org.js';
@@ -55,6 +55,15 @@ function randomState(seed: number): SimulatorState {
       description: null,
       default_guardrail_id: guardrailIds.get(workspace.defaultGuardrailId ?? '')!,
       members: workspace.members ?? [],
+      // Some keys share a name, some have names no list entry can hold as written.
+      keys: (org.keys ?? [])
+        .filter((key) => key.workspaceId === workspace.id)
+        .map((key, keyIndex) => ({
+          hash: `${String(index)}${String(keyIndex).padStart(31, 'a')}`,
+          name: ['ci', 'ci', ' padded ', hostile(keyIndex), key.name][keyIndex % 5]!,
+          label: key.label,
+          guardrail_id: guardrailIds.get(org.keyAssignments!.find((row) => row.keyHash === key.hash)?.guardrailId ?? '') ?? null,
+        })),
     })),
     guardrails: org.guardrails.map((guardrail, index) => ({
       id: guardrailIds.get(guardrail.id)!,
@@ -106,6 +115,18 @@ describe('export → plan is a no-op', () => {
     expect(text).not.toMatch(/^\s*- mallory@corp\.example/m);
     for (const match of text.matchAll(/ {2}# (.*)$/gm)) expect([...match[1]!].length).toBeLessThanOrEqual(80);
     if (assigned) expect(text).toContain('protected:');
+    if (state.workspaces.some((w) => (w.keys ?? []).some((key) => key.guardrail_id))) expect(text).toContain('        keys:');
+  });
+
+  it('writes the keys each guardrail holds, by name or, when a name cannot single the key out, by hash', async () => {
+    const state = exampleState();
+    const research = state.workspaces.find((w) => w.slug === 'research')!;
+    research.keys = [...(research.keys ?? []), { hash: 'c0ffee000000000000000000000000aa', name: 'research-ci', label: 'sk-or-v1-twin', guardrail_id: null }];
+    const simulator = await start({ state });
+    const { exported, text, planned } = await exportThenPlan(simulator, ['--workspace', 'research']);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(text).toContain('        keys:\n          - c0ffee00000000000000000000000003  # research-ci sk-or-v1-1c3...d03');
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
   });
 
   it('the example organization, one workspace, and the default workspace alone', async () => {
@@ -123,7 +144,7 @@ describe('export → plan is a no-op', () => {
     const simulator = await start({ state });
     const { exported, text, planned } = await exportThenPlan(simulator, ['--workspace', 'default']);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(text).toContain('Org-wide daily cap:\n        members: []\n        allow_empty: true');
+    expect(text).toContain('Org-wide daily cap:\n        members: []\n        keys:\n          - playground  # sk-or-v1-0b2...e02\n        allow_empty: true');
     expect(planned.code, planned.stdout + planned.stderr).toBe(0);
   });
 

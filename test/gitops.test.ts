@@ -34,7 +34,7 @@ describe('saved plans', () => {
     const planned = await runGatesync(['plan', '--out', 'plan.json'], { cwd, env });
     expect(planned.code).toBe(0);
     const saved = JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8'));
-    expect(saved.format_version).toBe(1);
+    expect(saved.format_version).toBe(2);
     expect(saved.changes.map((c: { userId: string }) => c.userId)).toEqual([uid(11), uid(12)]);
     expect(readFileSync(join(cwd, 'plan.json'), 'utf8')).not.toContain(sim.apiKey);
 

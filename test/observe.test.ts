@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/providers/api-error.js';
 import { HttpProvider } from '../src/providers/http-provider.js';
-import { observe, type Observed, type Scope } from '../src/providers/observe.js';
+import type { Observed, Scope } from '../src/model/observed.js';
+import { observe } from '../src/providers/observe.js';
 import { pageCount } from '../src/providers/paginate.js';
 import { generateOrg, startSimulator, type RunningSimulator, type SimulatorState } from '../src/simulator/index.js';
 import { simulatorPerTest } from './support/org.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDrift } from '../src/plan/drift.js';
 import { plan } from '../src/plan/plan.js';
-import type { Change, Plan } from '../src/plan/types.js';
+import type { Change, Kept, Plan } from '../src/model/plan.js';
 import { desiredOf, observedOf, type DesiredSpec, type OrgSpec } from './support/states.js';
 
 const name = (id: string) => id.replace(/^g-[^-]+-/, '');
@@ -17,8 +17,15 @@ function compact(change: Change): string {
       return `move ${change.workspaceSlug}/${name(change.fromGuardrailId)}->${change.guardrailName} ${change.userId}`;
     case 'unassign':
       return `unassign ${change.workspaceSlug}/${change.guardrailName} ${change.userId}`;
+    case 'assign-key':
+      return `assign-key ${change.workspaceSlug}/${change.guardrailName} ${change.keyName}`;
+    case 'move-key':
+      return `move-key ${change.workspaceSlug}/${name(change.fromGuardrailId)}->${change.guardrailName} ${change.keyName}`;
+    case 'unassign-key':
+      return `unassign-key ${change.workspaceSlug}/${change.guardrailName} ${change.keyName}`;
   }
 }
+const keptLine = (k: Kept) => `${k.reason} ${k.guardrailName ?? 'membership'} ${'keyHash' in k ? k.keyName : k.userId}`;
 const planOf = (org: OrgSpec, desired: Record<string, DesiredSpec>): Plan => {
   const observed = observedOf(org);
   return plan(desiredOf(observed, desired), observed);
@@ -86,7 +93,7 @@ describe('planner: hands-off rules', () => {
       { research: { members: ['u1'], protected: ['u2'], guardrails: { A: [] } } },
     );
     expect(result.changes.map(compact)).toEqual(['remove research u3']);
-    expect(result.kept.map((k) => `${k.reason} ${k.guardrailName ?? 'membership'} ${k.userId}`)).toEqual([
+    expect(result.kept.map(keptLine)).toEqual([
       'protected membership u2',
       'protected A u2',
     ]);
@@ -98,7 +105,7 @@ describe('planner: hands-off rules', () => {
       { research: { members: ['u1', 'u3'], prune: false, guardrails: { A: { members: ['u1'], prune: false } } } },
     );
     expect(result.changes.map(compact)).toEqual(['add research u3', 'assign research/A u1']);
-    expect(result.kept.map((k) => `${k.reason} ${k.guardrailName ?? 'membership'} ${k.userId}`)).toEqual([
+    expect(result.kept.map(keptLine)).toEqual([
       'not-in-file membership u2',
       'not-in-file A u2',
     ]);
@@ -156,7 +163,7 @@ describe('planner: output', () => {
     const again = planOf(reversed(org), reversedDesired);
     expect(again.changes).toEqual(first.changes);
     expect(again.kept).toEqual(first.kept);
-    expect(first.summary).toEqual({ add: 3, remove: 1, assign: 3, unassign: 1, move: 1, workspaces: 2, total: 9 });
+    expect(first.summary).toEqual({ add: 3, remove: 1, assign: 3, unassign: 1, move: 1, assignKeys: 0, unassignKeys: 0, moveKeys: 0, workspaces: 2, total: 9 });
   });
 
   it('records the group that brought a member in', () => {
@@ -195,5 +202,58 @@ describe('planDrift', () => {
   it('notices a guardrail created since the plan', () => {
     const grown: OrgSpec = { users, workspaces: { research: { members: ['u1', 'u2'], guardrails: { A: ['u1'], B: ['u2'] } } } };
     expect(planDrift(planOf(org, desired), planOf(grown, desired))).toEqual(['guardrail B (workspace research): new since the plan']);
+  });
+});
+
+describe('planner: guardrail key assignments', () => {
+  const keysOrg = (keys: Record<string, string | null>): OrgSpec => ({
+    users,
+    workspaces: { research: { members: ['u1'], guardrails: { A: [], B: [], C: [] }, keys } },
+  });
+  it.each<[string, Record<string, string | null>, DesiredSpec, string[]]>([
+    ['key listed under managed A, on no guardrail: assign A', { k1: null }, { guardrails: { A: { members: [], keys: ['k1'] } } }, ['assign-key research/A k1']],
+    ['key listed under A, on managed B: one move', { k1: 'B' }, { guardrails: { A: { members: [], keys: ['k1'] }, B: { members: [], keys: [] } } }, ['move-key research/B->A k1']],
+    ['key listed under A, on unmanaged C: one move naming C', { k1: 'C' }, { guardrails: { A: { members: [], keys: ['k1'] } } }, ['move-key research/C->A k1']],
+    ['key on A, A lists keys without it: unassign', { k1: 'A', k2: 'A' }, { guardrails: { A: { members: [], keys: ['k2'] } } }, ['unassign-key research/A k1']],
+    ['key on A, A lists every key it holds: nothing', { k1: 'A' }, { guardrails: { A: { members: [], keys: ['k1'] } } }, []],
+    ['guardrail without `keys`: its keys untouched', { k1: 'A', k2: null }, { guardrails: { A: { members: [] } } }, []],
+    ['key listed under A, on A, other keys elsewhere: untouched', { k1: 'A', k2: 'C' }, { guardrails: { A: { members: [], keys: ['k1'] } } }, []],
+  ])('%s', (_name, keys, desired, expected) => {
+    expect(planOf(keysOrg(keys), { research: desired }).changes.map(compact)).toEqual(expected);
+  });
+
+  it('a key moving from managed B is not also unassigned from B', () => {
+    const result = planOf(keysOrg({ k1: 'B', k2: 'B' }), {
+      research: { guardrails: { A: { members: [], keys: ['k1'] }, B: { members: [], keys: ['k2'] } } },
+    });
+    expect(result.changes.map(compact)).toEqual(['move-key research/B->A k1']);
+  });
+
+  it('prune: false and protected keys keep unlisted keys, listed as kept', () => {
+    const result = planOf(keysOrg({ k1: 'A', k2: 'B', k3: 'B' }), {
+      research: {
+        protectedKeys: ['k1'],
+        guardrails: { A: { members: [], keys: [] }, B: { members: [], keys: [], prune: false } },
+      },
+    });
+    expect(result.changes).toEqual([]);
+    expect(result.kept.map(keptLine)).toEqual(['protected A k1', 'not-in-file B k2', 'not-in-file B k3']);
+  });
+
+  it('key changes carry the key name and label, are summarized, and run after member assigns', () => {
+    const result = planOf(
+      { users, workspaces: { research: { members: ['u1'], guardrails: { A: [], B: ['u1'] }, keys: { k1: 'A', k2: null } } } },
+      { research: { guardrails: { A: { members: ['u1'], keys: ['k2'] } } } },
+    );
+    expect(result.changes.map(compact)).toEqual(['move research/B->A u1', 'assign-key research/A k2', 'unassign-key research/A k1']);
+    expect(result.changes[1]).toMatchObject({ keyHash: 'h-k2', keyName: 'k2', keyLabel: 'sk-…k2', guardrailId: 'g-research-A' });
+    expect(result.summary).toMatchObject({ move: 1, assignKeys: 1, unassignKeys: 1, total: 3 });
+  });
+
+  it('the keys each guardrail held are resources, so a saved plan sees a key assignment change', () => {
+    const before = planOf(keysOrg({ k1: 'A', k2: null }), { research: { guardrails: { A: { members: [], keys: ['k1'] } } } });
+    const after = planOf(keysOrg({ k1: 'A', k2: 'A' }), { research: { guardrails: { A: { members: [], keys: ['k1'] } } } });
+    expect(before.resources.find((r) => r.type === 'guardrail-keys' && r.id === 'g-research-A')?.userIds).toEqual(['h-k1']);
+    expect(planDrift(before, after)).toEqual(['keys of guardrail A (workspace research): 1 key differs']);
   });
 });

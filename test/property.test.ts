@@ -3,10 +3,16 @@ import { apply } from '../src/apply/apply.js';
 import { plan } from '../src/plan/plan.js';
 import { MemoryProvider } from '../src/providers/memory-provider.js';
 import { observe } from '../src/providers/observe.js';
-import type { Desired } from '../src/plan/desired.js';
+import type { Desired } from '../src/model/desired.js';
 import { randomDesired, randomOrg, rng } from './support/random-org.js';
 
-const scopeOf = (desired: Desired) => ({ workspaces: desired.workspaces.map((w) => ({ key: w.info.slug, guardrailKeys: [] })) });
+const scopeOf = (desired: Desired) => ({
+  workspaces: desired.workspaces.map((w) => ({
+    key: w.info.slug,
+    guardrailKeys: [],
+    readsKeys: [...w.guardrails.values()].some((g) => g.keys !== undefined),
+  })),
+});
 
 let changesSeen = 0;
 
@@ -22,6 +28,7 @@ describe('property: apply(plan(desired, observed)) reaches desired and nothing e
     const desired = randomDesired(random, org);
     const provider = new MemoryProvider(org);
     const before = provider.snapshot();
+    const keysBefore = provider.keySnapshot();
 
     const first = plan(desired, await observe(provider, scopeOf(desired)));
     const result = await apply(first, provider, { concurrency: 4, batchSize: 1 + (seed % 7) });
@@ -83,6 +90,23 @@ describe('property: apply(plan(desired, observed)) reaches desired and nothing e
     for (const [guardrailId, members] of Object.entries(before.assignments)) {
       const workspaceSlug = guardrailId.split('-')[1]!;
       if (!desired.workspaces.some((w) => w.info.slug === workspaceSlug)) expect(after.assignments[guardrailId]).toEqual(members);
+    }
+
+    // Keys: a managed guardrail holds exactly its listed keys, plus unlisted ones it kept (protected, prune: false); other keys stay put.
+    const keysAfter = provider.keySnapshot();
+    const listedKeys = new Map<string, string>();
+    for (const workspace of desired.workspaces) for (const [id, g] of workspace.guardrails) for (const hash of g.keys ?? []) listedKeys.set(hash, id);
+    for (const hash of new Set([...Object.keys(keysBefore), ...Object.keys(keysAfter)])) {
+      const listedOn = listedKeys.get(hash);
+      if (listedOn) {
+        expect(keysAfter[hash], `${hash} on ${listedOn}`).toBe(listedOn);
+        continue;
+      }
+      const was = keysBefore[hash];
+      const workspace = desired.workspaces.find((w) => was !== undefined && w.guardrails.has(was));
+      const managed = was === undefined ? undefined : workspace?.guardrails.get(was);
+      const keeps = !managed?.keys || !managed.prune || workspace!.protectedKeys!.has(hash);
+      expect(keysAfter[hash], `${hash} from ${was}`).toBe(keeps ? was : undefined);
     }
 
     changesSeen += first.summary.total;

@@ -1,6 +1,7 @@
 /** Pure helpers of the request layer: masking the key, excerpting server answers, checking the key and the base URL. */
 import { describe, expect, it } from 'vitest';
-import { apiKeyProblem, checkBaseUrl, isLoopbackHost } from '../src/providers/api-client.js';
+import { apiKeyProblem } from '../src/providers/api-key.js';
+import { checkBaseUrl, isLoopbackHost } from '../src/providers/api-client.js';
 import { apiErrorFromBody, excerpt, MAX_EXCERPT_CHARS } from '../src/providers/api-error.js';
 import { redactKey } from '../src/providers/redact.js';
 

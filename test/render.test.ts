@@ -80,3 +80,39 @@ describe('markdown plan', () => {
     expect(renderMarkdown(small())).not.toContain('Output cut');
   });
 });
+
+describe('key changes', () => {
+  const withKeys = () => {
+    const observed = observedOf({
+      users: ['u1'],
+      workspaces: { research: { members: ['u1'], guardrails: { A: [], B: [] }, keys: { ci: 'B', notebooks: null, old: 'A', pinned: 'A' } } },
+    });
+    return plan(
+      desiredOf(observed, { research: { protectedKeys: ['pinned'], guardrails: { A: { members: [], keys: ['ci', 'notebooks'] } } } }),
+      observed,
+    );
+  };
+
+  it('text: each key by name and label, under its guardrail, moves naming both guardrails, protected keys kept', () => {
+    expect(renderText(withKeys())).toBe(
+      [
+        'workspace research',
+        '  guardrail A',
+        '    + key notebooks (sk-…notebooks)',
+        '    ~ key ci (sk-…ci)  moves from B to A',
+        '    - key old (sk-…old)',
+        '    = key pinned (sk-…pinned)  kept (protected)',
+        '',
+        'Plan: 1 key to assign, 1 key to unassign, 1 key to move, in 1 workspace.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('markdown: the same lines in the diff block', () => {
+    const markdown = renderMarkdown(withKeys());
+    expect(markdown).toContain('+ key notebooks (sk-…notebooks)');
+    expect(markdown).toContain('! key ci (sk-…ci)  moves from B to A');
+    expect(markdown).toContain('- key old (sk-…old)');
+  });
+});

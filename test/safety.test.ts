@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAFETY } from '../src/config/types.js';
+import { DEFAULT_SAFETY } from '../src/model/config.js';
 import { plan } from '../src/plan/plan.js';
 import { assertSafe, safetyViolations, UnsafePlanError } from '../src/plan/safety.js';
 import { desiredOf, observedOf, type DesiredSpec } from './support/states.js';

@@ -86,7 +86,7 @@ describe('plan -c FOLDER', () => {
     expect(run.stderr).toContain('  config/research.yaml:8:3: note: workspace `research` first declared here');
     const [diagnostic] = (JSON.parse(run.stdout) as { error: { diagnostics: unknown[] } }).error.diagnostics;
     expect(diagnostic).toMatchObject({ file: 'config/zz-research.yaml', line: 3, related: { file: 'config/research.yaml', line: 8, col: 3 } });
-    expect(simulator.stats.requests).toBe(0);
+    expect(simulator.stats.writes).toBe(0);
   });
 
   it('an empty folder is a plain error', async () => {

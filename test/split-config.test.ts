@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/config/format-diagnostic.js';
 import { configSources, readConfigSet } from '../src/config/load-set.js';
-import { resolve } from '../src/config/resolve.js';
-import type { Config, LoadResult } from '../src/config/types.js';
+import { resolve } from '../src/resolution/resolve.js';
+import type { Config, LoadResult } from '../src/model/config.js';
 import { workdir } from './support/cli.js';
 import { observedOf } from './support/states.js';
 

@@ -5,7 +5,7 @@
  * the exit code and what the CLI printed, so it reads the same whether the
  * CLI marks refused plans itself or not.
  */
-import type { PlanSummary } from '../plan/types.js';
+import type { PlanSummary } from '../model/plan.js';
 
 export type ActionCommand = 'plan' | 'apply' | 'validate' | 'export';
 

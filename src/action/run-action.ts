@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import type { PlanSummary } from '../plan/types.js';
+import type { PlanSummary } from '../model/plan.js';
 import type { Io } from '../cli/io.js';
 import { runCli } from '../cli/run-cli.js';
 import { upsertComment } from './github-api.js';

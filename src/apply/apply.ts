@@ -15,16 +15,11 @@
  * independent batches go on. Once `signal` aborts, no batch starts.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Provider } from '../providers/provider.js';
-import type { Change, Plan } from '../plan/types.js';
+import type { Change, Plan } from '../model/plan.js';
+import { callOf, effectOf, PHASES, RELATIONS, subjectLabelOf, type CallKind, type RelationName } from '../model/relations.js';
+import type { Provider, WriteResult } from '../providers/provider.js';
 import { runBatch, type BatchCall, type RefusedMember } from './run-batch.js';
 import { verifyBatches, type UnappliedChange, type VerificationCost } from './verify.js';
-
-export const DEFAULT_BATCH_SIZE = 100;
-/** The documented maximum of ids in one workspace membership call, whatever the batch size. */
-export const MEMBERSHIP_BATCH_MAX = 100;
-
-export type CallKind = 'add-members' | 'assign' | 'unassign' | 'remove-members';
 
 export interface BatchResult {
   workspaceSlug: string;
@@ -72,7 +67,7 @@ export interface ApplyResult {
 
 export interface ApplyOptions {
   concurrency: number;
-  /** Ids per call; membership calls never carry more than `MEMBERSHIP_BATCH_MAX`. */
+  /** Ids per call; a relation with a documented maximum never gets more than that. */
   batchSize: number;
   /** Read back every resource written to, not only those whose answers do not prove the change. */
   verify?: boolean;
@@ -82,6 +77,7 @@ export interface ApplyOptions {
 }
 
 interface Step {
+  relation: RelationName;
   call: CallKind;
   targetId: string;
   targetLabel: string;
@@ -98,13 +94,6 @@ interface WorkspaceRun {
   /** Set once any write in the workspace succeeds: a 403 there is then about members, not the key. */
   writeSucceeded: boolean;
 }
-
-const PHASES: ReadonlyArray<{ call: CallKind; kinds: ReadonlyArray<Change['kind']> }> = [
-  { call: 'add-members', kinds: ['add-member'] },
-  { call: 'assign', kinds: ['assign', 'move'] },
-  { call: 'unassign', kinds: ['unassign'] },
-  { call: 'remove-members', kinds: ['remove-member'] },
-];
 
 export async function apply(plan: Plan, provider: Provider, options: ApplyOptions): Promise<ApplyResult> {
   const limit = pLimit(options.concurrency);
@@ -199,7 +188,7 @@ function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
     if (result.call === 'unassign') for (const userId of applied) unassigned.add(`${result.targetId}\u0000${userId}`);
   }
   if (stillMembers.size === 0) return [];
-  const unassignPhase = phases[PHASES.findIndex((phase) => phase.call === 'unassign')] ?? [];
+  const unassignPhase = phases[PHASES.indexOf('unassign')] ?? [];
   return unassignPhase.flatMap((step) => {
     const changes = step.changes.filter(
       (change) =>
@@ -214,8 +203,8 @@ function restoreSteps(phases: Step[][], results: BatchResult[]): Step[] {
 
 async function runStep(step: Step, changes: Change[], blocked: Set<string>, run: WorkspaceRun): Promise<BatchResult> {
   const first = changes[0]!;
-  const userIds = changes.map((c) => c.userId);
-  const emails = new Map(changes.map((c) => [c.userId, c.email]));
+  const userIds = changes.map((c) => effectOf(c).subjectId);
+  const emails = new Map(changes.map((c) => [effectOf(c).subjectId, subjectLabelOf(c)]));
   const base = {
     workspaceSlug: first.workspaceSlug,
     call: step.call,
@@ -253,12 +242,15 @@ async function runStep(step: Step, changes: Change[], blocked: Set<string>, run:
 
 function callFor(step: Step, run: WorkspaceRun): BatchCall {
   const { provider } = run;
-  const write = {
-    'add-members': (userIds: string[]) => provider.addWorkspaceMembers(step.targetId, userIds),
-    assign: (userIds: string[]) => provider.assignGuardrailMembers(step.targetId, userIds),
-    unassign: (userIds: string[]) => provider.unassignGuardrailMembers(step.targetId, userIds),
-    'remove-members': (userIds: string[]) => provider.removeWorkspaceMembers(step.targetId, userIds),
-  }[step.call];
+  const writes: Record<CallKind, (ids: string[]) => Promise<WriteResult>> = {
+    'add-members': (userIds) => provider.addWorkspaceMembers(step.targetId, userIds),
+    assign: (userIds) => provider.assignGuardrailMembers(step.targetId, userIds),
+    unassign: (userIds) => provider.unassignGuardrailMembers(step.targetId, userIds),
+    'remove-members': (userIds) => provider.removeWorkspaceMembers(step.targetId, userIds),
+    'assign-keys': (keyHashes) => provider.assignGuardrailKeys(step.targetId, keyHashes),
+    'unassign-keys': (keyHashes) => provider.unassignGuardrailKeys(step.targetId, keyHashes),
+  };
+  const write = writes[step.call];
   return async (userIds) => {
     const result = await write(userIds);
     run.writeSucceeded = true;
@@ -266,26 +258,24 @@ function callFor(step: Step, run: WorkspaceRun): BatchCall {
   };
 }
 
-/** One step per target of this phase: the workspace for membership calls, each guardrail for assignment calls. */
+/** One step per call and target of this phase (the relation table says which call each change takes). */
 function stepsOf(changes: Change[], phase: (typeof PHASES)[number]): Step[] {
   const steps = new Map<string, Step>();
   for (const change of changes) {
-    if (!phase.kinds.includes(change.kind)) continue;
-    const [targetId, targetLabel] =
-      'guardrailId' in change
-        ? [change.guardrailId, `guardrail ${change.guardrailName}`]
-        : [change.workspaceId, `workspace ${change.workspaceSlug}`];
-    const step = steps.get(targetId);
+    const effect = effectOf(change);
+    const { call, phase: phaseOfChange } = callOf(effect);
+    if (phaseOfChange !== phase) continue;
+    const key = `${call}\u0000${effect.containerId}`;
+    const step = steps.get(key);
     if (step) step.changes.push(change);
-    else steps.set(targetId, { call: phase.call, targetId, targetLabel, changes: [change] });
+    else steps.set(key, { relation: effect.relation, call, targetId: effect.containerId, targetLabel: effect.containerLabel, changes: [change] });
   }
   return [...steps.values()];
 }
 
-/** A step's changes cut into calls: membership calls carry 1 to `MEMBERSHIP_BATCH_MAX` ids, assignment calls up to `batchSize`. */
+/** A step's changes cut into calls of at most `batchSize` ids, and never more than the relation's documented maximum. */
 function batchesOf(step: Step, batchSize: number): Change[][] {
-  const membership = step.call === 'add-members' || step.call === 'remove-members';
-  const size = membership ? Math.min(batchSize, MEMBERSHIP_BATCH_MAX) : batchSize;
+  const size = Math.min(batchSize, RELATIONS[step.relation].maxIdsPerCall ?? batchSize);
   const chunks: Change[][] = [];
   for (let i = 0; i < step.changes.length; i += size) chunks.push(step.changes.slice(i, i + size));
   return chunks;

@@ -6,6 +6,7 @@
  * targets — or every target written to, when asked — are listed again and
  * compared with what the phase's batches expected of each member.
  */
+import { effectOfCall, unhandled, type RelationName } from '../model/relations.js';
 import { pageCount } from '../providers/paginate.js';
 import type { Provider } from '../providers/provider.js';
 import type { BatchResult } from './apply.js';
@@ -42,10 +43,10 @@ export async function verifyBatches(results: BatchResult[], provider: Provider, 
 
 async function verifyTarget(batches: BatchResult[], provider: Provider, cost: VerificationCost): Promise<void> {
   const { call, targetId, targetLabel } = batches[0]!;
-  const membership = call === 'add-members' || call === 'remove-members';
+  const { relation, direction } = effectOfCall(call);
   let present: Set<string>;
   try {
-    const userIds = await (membership ? provider.listWorkspaceMembers(targetId) : provider.listGuardrailMembers(targetId));
+    const userIds = await readBack(relation, targetId, provider);
     present = new Set(userIds);
     cost.resources++;
     cost.requests += pageCount(userIds.length);
@@ -56,18 +57,40 @@ async function verifyTarget(batches: BatchResult[], provider: Provider, cost: Ve
     }
     return;
   }
-  const wantsPresent = call === 'add-members' || call === 'assign';
-  const expected = {
-    'add-members': `a member of ${targetLabel}`,
-    'remove-members': `no longer a member of ${targetLabel}`,
-    assign: `assigned to ${targetLabel}`,
-    unassign: `unassigned from ${targetLabel}`,
-  }[call];
+  const wantsPresent = direction === 'add';
+  const expected = expectedState(relation, wantsPresent, targetLabel);
   for (const batch of batches) {
     const missed = batch.applied.filter((userId) => present.has(userId) !== wantsPresent);
     if (missed.length === 0) continue;
     batch.applied = batch.applied.filter((userId) => !missed.includes(userId));
     batch.notApplied.push(...missed.map((userId) => ({ userId, email: batch.emails[userId] ?? '', expected })));
     batch.status = batch.applied.length === 0 && batch.refused.length === 0 ? 'failed' : 'partial';
+  }
+}
+
+/** The subjects a container holds now, by the relation's own listing. */
+function readBack(relation: RelationName, containerId: string, provider: Provider): Promise<string[]> {
+  switch (relation) {
+    case 'workspace-members':
+      return provider.listWorkspaceMembers(containerId);
+    case 'guardrail-members':
+      return provider.listGuardrailMembers(containerId);
+    case 'guardrail-keys':
+      return provider.listKeyAssignments(containerId).then((rows) => rows.map((row) => row.keyHash));
+    default:
+      return unhandled(relation);
+  }
+}
+
+/** The state a change should have left, e.g. "no longer a member of workspace research". */
+function expectedState(relation: RelationName, present: boolean, targetLabel: string): string {
+  switch (relation) {
+    case 'workspace-members':
+      return present ? `a member of ${targetLabel}` : `no longer a member of ${targetLabel}`;
+    case 'guardrail-members':
+    case 'guardrail-keys':
+      return present ? `assigned to ${targetLabel}` : `unassigned from ${targetLabel}`;
+    default:
+      return unhandled(relation);
   }
 }

@@ -4,9 +4,9 @@
  * says which command it belongs to, with "did you mean" among the command's own.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from '../providers/api-client.js';
-import { DEFAULT_BATCH_SIZE } from '../apply/apply.js';
-import { suggest } from '../config/suggest.js';
+import { DEFAULT_BATCH_SIZE } from '../model/relations.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from '../providers/request-defaults.js';
+import { suggest } from '../model/suggest.js';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_CONFIG = 'gatesync.yaml';

@@ -3,7 +3,7 @@
  * configuration error (with located diagnostics), an unsafe plan, an API or
  * transport error. Anything else is an internal bug.
  */
-import type { Diagnostic } from '../config/types.js';
+import type { Diagnostic } from '../model/config.js';
 
 /**
  * A command line or environment the CLI cannot work with; `showUsage` when

@@ -2,9 +2,10 @@
  * Groups a plan for reading: by workspace, then by resource — the
  * workspace's membership first, then each guardrail by name.
  */
-import { compareText } from '../plan/order-changes.js';
+import { compareText } from '../model/compare-text.js';
 import type { SafetyCheck } from '../plan/safety.js';
-import type { Change, Kept, Plan } from '../plan/types.js';
+import type { Change, Kept, MemberChange, Plan } from '../model/plan.js';
+import { unhandled } from '../model/relations.js';
 
 export interface ResourceSection {
   /** `membership` or the guardrail's name. */
@@ -53,8 +54,27 @@ export function memberLabel(member: { email: string; userId: string }): string {
   return member.email ? `${member.email} (${member.userId})` : member.userId;
 }
 
+/** `key research-ci (sk-mg-…a1b2)`: a key by name and label; the hash when it has no name. */
+export function keyLabelOf(key: { keyName: string; keyLabel: string; keyHash: string }): string {
+  const name = key.keyName || key.keyHash;
+  return `key ${name}${key.keyLabel ? ` (${key.keyLabel})` : ''}`;
+}
+
 /** The sign and the words for one change, as the text and markdown plans show it. */
 export function describeChange(change: Change): { sign: '+' | '-' | '~'; text: string } {
+  switch (change.kind) {
+    case 'assign-key':
+      return { sign: '+', text: keyLabelOf(change) };
+    case 'move-key':
+      return { sign: '~', text: `${keyLabelOf(change)}  moves from ${change.fromGuardrailName} to ${change.guardrailName}` };
+    case 'unassign-key':
+      return { sign: '-', text: keyLabelOf(change) };
+    default:
+      return describeMemberChange(change);
+  }
+}
+
+function describeMemberChange(change: MemberChange): { sign: '+' | '-' | '~'; text: string } {
   const via = change.via ? `  (via group ${change.via})` : '';
   const who = memberLabel(change);
   switch (change.kind) {
@@ -68,11 +88,14 @@ export function describeChange(change: Change): { sign: '+' | '-' | '~'; text: s
       return { sign: '~', text: `${who}  moves from ${change.fromGuardrailName} to ${change.guardrailName}${via}` };
     case 'unassign':
       return { sign: '-', text: `${who}${change.reason === 'leaves-workspace' ? '  (leaves the workspace)' : ''}` };
+    default:
+      return unhandled(change);
   }
 }
 
 export function describeKept(kept: Kept): string {
-  return `${memberLabel(kept)}  ${kept.reason === 'protected' ? 'kept (protected)' : 'not in the file (kept)'}`;
+  const who = 'keyHash' in kept ? keyLabelOf(kept) : memberLabel(kept);
+  return `${who}  ${kept.reason === 'protected' ? 'kept (protected)' : 'not in the file (kept)'}`;
 }
 
 /** `Plan: 12 to add, 3 to remove, 2 to move, in 2 workspaces.` — zero counts left out. */
@@ -85,6 +108,9 @@ export function summaryLine(plan: Plan): string {
     [summary.assign, 'to assign'],
     [summary.unassign, 'to unassign'],
     [summary.move, 'to move'],
+    [summary.assignKeys, `key${summary.assignKeys === 1 ? '' : 's'} to assign`],
+    [summary.unassignKeys, `key${summary.unassignKeys === 1 ? '' : 's'} to unassign`],
+    [summary.moveKeys, `key${summary.moveKeys === 1 ? '' : 's'} to move`],
   ]
     .filter(([count]) => count)
     .map(([count, words]) => `${count} ${words}`);

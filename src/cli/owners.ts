@@ -2,7 +2,7 @@
  * Which file declares each workspace, as the text and markdown plans show
  * it: by the workspace's slug, so that each team finds its part.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../model/config.js';
 
 export type Owners = Readonly<Record<string, string>>;
 

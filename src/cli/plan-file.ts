@@ -6,11 +6,11 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import planSchema from '../../schemas/gatesync-plan.schema.json' with { type: 'json' };
-import type { ConfigFile, SafetyLimits } from '../config/types.js';
+import type { ConfigFile, SafetyLimits } from '../model/config.js';
 import type { SafetyCheck } from '../plan/safety.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export interface PlanFile {
   format_version: number;

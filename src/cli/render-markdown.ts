@@ -10,10 +10,10 @@
  * part.
  */
 import { PASSED, type SafetyCheck } from '../plan/safety.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 import { describeChange, describeKept, groupPlan, limitsCount, summaryLine, type WorkspaceSection } from './group-plan.js';
 import { ownerOf, type Owners } from './owners.js';
-import { compareText } from '../plan/order-changes.js';
+import { compareText } from '../model/compare-text.js';
 
 export const MARKDOWN_LIMIT = 60_000;
 export const COLLAPSE_OVER = 50;

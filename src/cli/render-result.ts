@@ -1,4 +1,5 @@
 import type { ApplyResult } from '../apply/apply.js';
+import { effectOfCall, RELATIONS } from '../model/relations.js';
 import { memberLabel } from './group-plan.js';
 
 const REMOVAL_HINT = 'a member with active API keys in the workspace or managed by SCIM cannot be removed';
@@ -23,7 +24,8 @@ export function renderApplyResult(result: ApplyResult, verbose = false): string 
       const hint = batch.call === 'remove-members' ? `; ${REMOVAL_HINT}` : '';
       lines.push(`  not applied: ${memberLabel(missed)} — expected ${missed.expected}, but the read-back after a 200 shows otherwise${hint} (${where})`);
     }
-    if (batch.error && batch.status !== 'interrupted') lines.push(`  ${batch.status}: ${batch.userIds.length} member(s) — ${batch.error} (${where})`);
+    const subjects = RELATIONS[effectOfCall(batch.call).relation].subject;
+    if (batch.error && batch.status !== 'interrupted') lines.push(`  ${batch.status}: ${batch.userIds.length} ${subjects}(s) — ${batch.error} (${where})`);
   }
   if (result.interrupted > 0) {
     const changes = result.batches.filter((b) => b.status === 'interrupted').reduce((sum, b) => sum + b.userIds.length, 0);

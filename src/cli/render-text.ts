@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import { PASSED, type SafetyCheck } from '../plan/safety.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 import { describeChange, describeKept, groupPlan, limitsCount, summaryLine } from './group-plan.js';
 import { ownerOf, type Owners } from './owners.js';
 

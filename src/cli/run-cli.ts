@@ -4,31 +4,30 @@
  * trace, never the key.
  */
 import { formatDiagnostic } from '../config/format-diagnostic.js';
-import type { Diagnostic } from '../config/types.js';
+import type { Diagnostic } from '../model/config.js';
 import { UnsafePlanError } from '../plan/safety.js';
 import { ApiError, TransportError } from '../providers/api-error.js';
 import { parseCliArgs, requestedFormat, invocationOf, type Args } from './args.js';
-import { applyCommand } from './commands/apply.js';
-import { demoCommand } from './commands/demo.js';
-import { exportCommand } from './commands/export.js';
-import { planCommand } from './commands/plan.js';
-import { schemaCommand } from './commands/schema.js';
-import { simulatorCommand } from './commands/simulator.js';
-import { validateCommand } from './commands/validate.js';
 import { ConfigError, EXIT, StalePlanError, UsageError } from './errors.js';
 import { commandHelp, overview } from './help.js';
 import { redactingIo, type Io } from './io.js';
 import { packageVersion } from './package-root.js';
-import { readApiKey } from './pipeline.js';
+import { readApiKey } from './api-key.js';
 
-const COMMAND_RUNNERS: Record<Args['command'], (args: Args, io: Io) => Promise<number>> = {
-  validate: validateCommand,
-  plan: planCommand,
-  apply: applyCommand,
-  export: exportCommand,
-  schema: schemaCommand,
-  simulator: simulatorCommand,
-  demo: demoCommand,
+type CommandRunner = (args: Args, io: Io) => Promise<number>;
+
+/**
+ * Each command is loaded when run: the offline ones (`validate`, `schema`)
+ * then never load the network stack, which would cost more than the checks.
+ */
+const COMMAND_RUNNERS: Record<Args['command'], () => Promise<CommandRunner>> = {
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  apply: async () => (await import('./commands/apply.js')).applyCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  simulator: async () => (await import('./commands/simulator.js')).simulatorCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
 };
 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
@@ -47,7 +46,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
     const args = parseCliArgs(argv);
     args.managementKey = await readApiKey(args, rawIo).catch(() => undefined);
     io = redactingIo(io, args.managementKey);
-    return await COMMAND_RUNNERS[args.command](args, io);
+    const run = await COMMAND_RUNNERS[args.command]();
+    return await run(args, io);
   } catch (error) {
     const failure = describeFailure(error);
     io.stderr(failure.text);

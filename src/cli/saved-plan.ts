@@ -10,14 +10,15 @@ import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { planDrift } from '../plan/drift.js';
 import { checkSafety, type SafetyCheck } from '../plan/safety.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/plan.js';
 import type { HttpProvider } from '../providers/http-provider.js';
 import type { Args } from './args.js';
 import { StalePlanError, UsageError } from './errors.js';
 import type { Io } from './io.js';
-import type { Config } from '../config/types.js';
+import type { Config } from '../model/config.js';
+import { loadConfig } from './load-config.js';
 import { ownersToShow, type Owners } from './owners.js';
-import { buildPlan, loadConfig } from './pipeline.js';
+import { buildPlan } from './pipeline.js';
 import { parsePlanFile, planOf, renderJson, toPlanFile, type PlanConfig, type PlanFile } from './plan-file.js';
 
 export interface SavedPlan {

@@ -17,7 +17,7 @@
 import { MAX_DEPTH, MAX_FILE_ENTRIES, MAX_LIST_ENTRIES } from './limits.js';
 import type { SourceProblem } from './source-guards.js';
 import { toPointer, type Locator, type PathSegment } from './yaml-locations.js';
-import type { SourceLocation } from './types.js';
+import type { SourceLocation } from '../model/config.js';
 
 interface PairPlace {
   key: number;

@@ -15,19 +15,20 @@ import { createHash } from 'node:crypto';
 import { Diagnostics } from './diagnostics.js';
 import { place } from './format-diagnostic.js';
 import { groupsOf, MemberListExpander, type GroupDefinition } from './groups.js';
-import { memberRefKey } from './member-refs.js';
-import { lookupKey } from './normalize.js';
+import { KEY_PREFIX, memberRefKey } from '../model/member-refs.js';
+import { lookupKey } from '../model/normalize.js';
 import type { RawConfig, RawGuardrail, RawSafety, RawWorkspace } from './raw-config.js';
 import {
   DEFAULT_SAFETY,
   type ConfigFile,
   type GuardrailConfig,
+  type KeyRef,
   type LoadResult,
   type MemberRef,
   type SafetyLimits,
   type SourceLocation,
   type WorkspaceConfig,
-} from './types.js';
+} from '../model/config.js';
 import type { Locator, PathSegment } from './yaml-locations.js';
 
 /** One file that passed the JSON Schema. */
@@ -43,12 +44,13 @@ export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
   const diagnostics = new Diagnostics();
   const lists = new MemberListExpander(mergedGroups(parts, diagnostics), diagnostics);
   lists.checkGroups();
-  const topProtected = parts.flatMap(({ raw, locator }) => (raw.protected === undefined ? [] : lists.expand(locator, ['protected'], raw.protected)));
+  const topProtected = parts.flatMap(({ raw, locator }) => (raw.protected === undefined ? [] : lists.expand(locator, ['protected'], raw.protected, isKeyEntry)));
+  const topProtectedKeys = parts.flatMap(({ raw, locator }) => keyEntries(['protected'], raw.protected, locator));
   const safety = mergeSafety(DEFAULT_SAFETY, agreedSafety(parts, diagnostics));
   const workspaces: WorkspaceConfig[] = [];
   const declared = new Map<string, { key: string; location: SourceLocation }>();
   for (const { raw, locator } of parts) {
-    const context: WorkspaceContext = { locator, diagnostics, lists, protected: topProtected, safety };
+    const context: WorkspaceContext = { locator, diagnostics, lists, protected: topProtected, protectedKeys: topProtectedKeys, safety };
     for (const [key, workspace] of entriesInFileOrder(raw.workspaces ?? {}, ['workspaces'], locator)) {
       const location = locator.at(['workspaces', key], 'key');
       const first = declared.get(lookupKey(key));
@@ -163,6 +165,8 @@ interface WorkspaceContext {
   locator: Locator;
   /** Top-level `protected` of every file, expanded. */
   protected: MemberRef[];
+  /** Top-level `protected` keys. */
+  protectedKeys: KeyRef[];
   /** Defaults merged with the files' top-level `safety`. */
   safety: SafetyLimits;
 }
@@ -195,7 +199,7 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
     checkGuardrailMembersBelong(key, members, membersLocation, guardrails, diagnostics);
   }
 
-  const ownProtected = raw.protected === undefined ? [] : lists.expand(locator, [...path, 'protected'], raw.protected);
+  const ownProtected = raw.protected === undefined ? [] : lists.expand(locator, [...path, 'protected'], raw.protected, isKeyEntry);
   const workspace: WorkspaceConfig = {
     key,
     location: locator.at(path, 'key'),
@@ -203,6 +207,7 @@ function buildWorkspace(key: string, raw: RawWorkspace, context: WorkspaceContex
     prune: raw.prune ?? true,
     allowEmpty,
     protected: withoutRepeats([...context.protected, ...ownProtected]),
+    protectedKeys: [...context.protectedKeys, ...keyEntries([...path, 'protected'], raw.protected, locator)],
     safety: mergeSafety(context.safety, raw.safety),
   };
   if (members !== undefined && membersLocation !== undefined) {
@@ -234,7 +239,21 @@ function buildGuardrail(
         : `if that is intended, write \`${key}: { members: [], allow_empty: true }\`; to leave it unmanaged, remove it from the file`,
     );
   }
-  return { key, location, members, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
+  const guardrail: GuardrailConfig = { key, location, members, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
+  if (longForm && raw.keys !== undefined) {
+    guardrail.keys = raw.keys.map((ref, index) => ({ ref, location: locator.at([...path, 'keys', index]) }));
+  }
+  return guardrail;
+}
+
+/** A `protected` entry that names an API key rather than a member. */
+const isKeyEntry = (text: string): boolean => text.startsWith(KEY_PREFIX);
+
+/** The `key:` entries of a `protected` list. */
+function keyEntries(path: readonly PathSegment[], texts: readonly string[] | undefined, locator: Locator): KeyRef[] {
+  return (texts ?? []).flatMap((text, index) =>
+    isKeyEntry(text) ? [{ ref: text.slice(KEY_PREFIX.length), location: locator.at([...path, index]) }] : [],
+  );
 }
 
 /** A member has at most one direct guardrail per workspace. */

@@ -3,9 +3,9 @@
  * organization spells it: what plans show so that each team finds its
  * part. The planner never sees files.
  */
-import type { Observed } from '../providers/observe.js';
-import { lookupKey } from './normalize.js';
-import type { Config } from './types.js';
+import type { Observed } from '../model/observed.js';
+import { lookupKey } from '../model/normalize.js';
+import type { Config } from '../model/config.js';
 
 export function declaringFiles(config: Config, observed: Observed): Record<string, string> {
   // Entries, not assignments: a slug may be any string, `__proto__` included.

@@ -1,4 +1,4 @@
-import type { Diagnostic, RelatedLocation, SourceLocation } from './types.js';
+import type { Diagnostic, RelatedLocation, SourceLocation } from '../model/config.js';
 
 /** Collects the errors and warnings of one stage, in the order they were found. */
 export class Diagnostics {

@@ -1,4 +1,4 @@
-import type { Diagnostic, SourceLocation } from './types.js';
+import type { Diagnostic, SourceLocation } from '../model/config.js';
 
 /**
  * One diagnostic as compilers print them, so editors and CI annotate the line:

@@ -17,9 +17,9 @@
  */
 import type { Diagnostics } from './diagnostics.js';
 import { MAX_EXPANDED_MEMBERS, MAX_GROUP_NESTING } from './limits.js';
-import { memberRefKey, parseMemberRef, type ParsedMemberRef } from './member-refs.js';
-import { suggest } from './suggest.js';
-import type { MemberRef, SourceLocation } from './types.js';
+import { memberRefKey, parseMemberRef, type ParsedMemberRef } from '../model/member-refs.js';
+import { suggest } from '../model/suggest.js';
+import type { MemberRef, SourceLocation } from '../model/config.js';
 import type { Locator, PathSegment } from './yaml-locations.js';
 
 interface ListEntry {
@@ -75,11 +75,11 @@ export class MemberListExpander {
     }
   }
 
-  /** The members of the list at `path` of the file `locator` reads, groups expanded, duplicates removed. */
-  expand(locator: Locator, path: readonly PathSegment[], texts: readonly string[]): MemberRef[] {
+  /** The members of the list at `path` of the file `locator` reads, groups expanded, duplicates removed; entries `skip` accepts are not members and are left out. */
+  expand(locator: Locator, path: readonly PathSegment[], texts: readonly string[], skip?: (text: string) => boolean): MemberRef[] {
     const members: MemberRef[] = [];
     const firstByKey = new Map<string, MemberRef>();
-    for (const entry of this.readEntries(locator, path, texts)) {
+    for (const entry of this.readEntries(locator, path, texts, skip)) {
       for (const member of this.membersOfEntry(entry)) {
         const key = memberRefKey(member);
         const first = firstByKey.get(key);
@@ -95,10 +95,11 @@ export class MemberListExpander {
   }
 
   /** Parses the entries and drops the ones written twice (with a warning naming both lines). */
-  private readEntries(locator: Locator, path: readonly PathSegment[], texts: readonly string[]): ListEntry[] {
+  private readEntries(locator: Locator, path: readonly PathSegment[], texts: readonly string[], skip?: (text: string) => boolean): ListEntry[] {
     const entries: ListEntry[] = [];
     const firstByKey = new Map<string, ListEntry>();
     texts.forEach((text, index) => {
+      if (skip?.(text)) return;
       const location = locator.at([...path, index]);
       const parsed = parseMemberRef(text);
       if ('problem' in parsed) {

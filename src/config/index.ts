@@ -2,6 +2,6 @@
 export { loadConfig } from './load-config.js';
 export { readConfig } from './read-config.js';
 export { formatDiagnostic } from './format-diagnostic.js';
-export { suggest } from './suggest.js';
-export { normalizeEmail, normalizeGuardrailName } from './normalize.js';
-export * from './types.js';
+export { suggest } from '../model/suggest.js';
+export { normalizeEmail, normalizeGuardrailName } from '../model/normalize.js';
+export * from '../model/config.js';

@@ -7,7 +7,7 @@ import { parseYaml } from './parse-yaml.js';
 import { validateSchema } from './schema-validate.js';
 import { checkSourceText, formatBytes, stripByteOrderMark, type SourceProblem } from './source-guards.js';
 import { PLAIN_BLOCK_HINT, scanStructure } from './structure-scan.js';
-import type { Diagnostic, LoadResult } from './types.js';
+import type { Diagnostic, LoadResult } from '../model/config.js';
 import { locationAtOffset, type Locator } from './yaml-locations.js';
 
 /**

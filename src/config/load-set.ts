@@ -16,7 +16,7 @@ import { MAX_FILE_BYTES, MAX_FILE_ENTRIES } from './limits.js';
 import { capped, internalError, parseConfig } from './load-config.js';
 import { readSource } from './read-config.js';
 import { formatBytes } from './source-guards.js';
-import type { Diagnostic, LoadResult } from './types.js';
+import type { Diagnostic, LoadResult } from '../model/config.js';
 
 /** One file of the set: where it is, and how diagnostics and plans name it. */
 export interface ConfigSource {

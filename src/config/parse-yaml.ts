@@ -22,7 +22,7 @@ import {
 } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import { MAX_EXPANDED_NODES, YAML_MAX_ALIAS_COUNT } from './limits.js';
-import type { Diagnostic, SourceLocation } from './types.js';
+import type { Diagnostic, SourceLocation } from '../model/config.js';
 import { DocumentLocator, keyText, type Locator, type PathSegment } from './yaml-locations.js';
 
 export interface ParsedYaml {

@@ -12,6 +12,7 @@ export interface RawSafety {
 
 export interface RawGuardrailOptions {
   members: string[];
+  keys?: string[];
   prune?: boolean;
   allow_empty?: boolean;
 }

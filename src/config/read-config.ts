@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { diagnostic } from './diagnostics.js';
 import { loadConfig } from './load-config.js';
 import { checkSourceText, oversizeProblem, type SourceProblem } from './source-guards.js';
-import type { LoadResult } from './types.js';
+import type { LoadResult } from '../model/config.js';
 import { locationAtOffset } from './yaml-locations.js';
 
 /**

@@ -5,9 +5,9 @@
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { stringify } from 'yaml';
-import { MEMBER_REF_PATTERN, parseMemberRef } from './member-refs.js';
-import { suggest } from './suggest.js';
-import type { SourceLocation } from './types.js';
+import { KEY_PREFIX, MEMBER_REF_PATTERN, parseMemberRef, PROTECTED_REF_PATTERN } from '../model/member-refs.js';
+import { suggest } from '../model/suggest.js';
+import type { SourceLocation } from '../model/config.js';
 import { fromPointer, type Locator } from './yaml-locations.js';
 
 type SchemaNode = Record<string, unknown>;
@@ -153,7 +153,8 @@ function explainPattern(error: ErrorObject, path: readonly string[], subject: st
       hint,
     };
   }
-  if (error.schema === MEMBER_REF_PATTERN && typeof error.data === 'string') {
+  const memberRef = error.schema === MEMBER_REF_PATTERN || (error.schema === PROTECTED_REF_PATTERN && !String(error.data).startsWith(KEY_PREFIX));
+  if (memberRef && typeof error.data === 'string') {
     const parsed = parseMemberRef(error.data);
     if ('problem' in parsed) return { location: locator.at(path), ...parsed.problem };
   }

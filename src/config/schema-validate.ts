@@ -10,7 +10,7 @@ import { validate as compiledValidate } from './compiled-schema.js';
 import { diagnostic } from './diagnostics.js';
 import type { RawConfig } from './raw-config.js';
 import { explainSchemaError } from './schema-errors.js';
-import type { Diagnostic } from './types.js';
+import type { Diagnostic } from '../model/config.js';
 import type { Locator } from './yaml-locations.js';
 
 /** Compiled ahead of time (see `compiled-schema.ts`): loading a file neither loads ajv's compiler nor compiles the schema. */

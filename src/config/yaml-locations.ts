@@ -3,7 +3,7 @@
  * the path says what is wrong, the line and column say where to look.
  */
 import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { SourceLocation } from './types.js';
+import type { SourceLocation } from '../model/config.js';
 
 export type PathSegment = string | number;
 

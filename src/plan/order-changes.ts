@@ -2,21 +2,23 @@
  * The one stable order of a plan: by workspace, then by kind in apply order,
  * then by guardrail, then by member. Output and snapshots depend on it.
  */
-import { CHANGE_KIND_ORDER, type Change, type Kept } from './types.js';
+import { compareText } from '../model/compare-text.js';
+import { CHANGE_KIND_RANK, type Change, type Kept } from '../model/plan.js';
 
-const KIND_RANK = new Map(CHANGE_KIND_ORDER.map((kind, rank) => [kind, rank]));
+/** A member by email, then user id; a key by name, then hash. */
+function subjectKey(subject: Change | Kept): string[] {
+  return 'keyHash' in subject ? [subject.keyName, subject.keyHash] : [subject.email || subject.userId, subject.userId];
+}
 
 function sortKey(change: Change): string {
   const guardrail = 'guardrailName' in change ? change.guardrailName : '';
-  return [change.workspaceSlug, KIND_RANK.get(change.kind), guardrail, change.email || change.userId, change.userId].join('\u0000');
+  return [change.workspaceSlug, CHANGE_KIND_RANK[change.kind], guardrail, ...subjectKey(change)].join('\u0000');
 }
 
 function keptKey(kept: Kept): string {
-  return [kept.workspaceSlug, kept.guardrailName ?? '', kept.email || kept.userId, kept.userId].join('\u0000');
+  // Members before keys on one guardrail.
+  return [kept.workspaceSlug, kept.guardrailName ?? '', 'keyHash' in kept ? '1' : '0', ...subjectKey(kept)].join('\u0000');
 }
-
-/** Code-point order: the same on every machine and locale, unlike `localeCompare`. */
-export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   const keyed = items.map((item) => ({ item, key: key(item) }));

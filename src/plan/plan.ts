@@ -3,10 +3,11 @@
  * no clock, no randomness — and linear in the size of the managed state.
  */
 import { createHash } from 'node:crypto';
-import type { Observed, ObservedWorkspace } from '../providers/observe.js';
-import type { DesiredWorkspace, Desired } from './desired.js';
-import { compareText, sortChanges, sortKept } from './order-changes.js';
-import type { Change, Kept, Plan, PlannedResource, PlanSummary } from './types.js';
+import type { Observed, ObservedWorkspace } from '../model/observed.js';
+import type { DesiredWorkspace, Desired } from '../model/desired.js';
+import { compareText } from '../model/compare-text.js';
+import { sortChanges, sortKept } from './order-changes.js';
+import type { Change, Kept, Plan, PlannedResource, PlanSummary } from '../model/plan.js';
 
 export function plan(desired: Desired, observed: Observed): Plan {
   const observedById = new Map<string, ObservedWorkspace>();
@@ -20,6 +21,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
     const live = observedById.get(workspace.info.id);
     if (!live) throw new Error(`internal: workspace ${workspace.info.slug} was resolved but not observed`);
     planWorkspace(workspace, live, emailOf, changes, kept);
+    planKeys(workspace, live, changes, kept);
     resources.push(...resourcesOf(workspace, live));
   }
   return { changes: sortChanges(changes), kept: sortKept(kept), resources, summary: summarize(changes), warnings: [...(observed.warnings ?? [])] };
@@ -96,6 +98,51 @@ function planWorkspace(
   }
 }
 
+/**
+ * Key assignments: the same rules as members' — a key holds at most one
+ * guardrail of its workspace, assigning it elsewhere moves it in one call —
+ * for the guardrails that list `keys`. Keys of the others are left alone.
+ */
+function planKeys(workspace: DesiredWorkspace, live: ObservedWorkspace, changes: Change[], kept: Kept[]): void {
+  if (!live.keys) return;
+  const liveKeys = live.keys;
+  const guardrailLabel = (guardrailId: string) => ({ guardrailId, guardrailName: live.guardrails.get(guardrailId)?.info.name ?? guardrailId });
+  const base = (keyHash: string, guardrailId: string) => {
+    const key = liveKeys.get(keyHash);
+    return {
+      workspaceId: workspace.info.id,
+      workspaceSlug: workspace.info.slug,
+      keyHash,
+      keyName: key?.name ?? '',
+      keyLabel: key?.label ?? '',
+      ...guardrailLabel(guardrailId),
+    };
+  };
+  const heldBy = new Map<string, string>();
+  for (const [guardrailId, guardrail] of live.guardrails) for (const keyHash of guardrail.keys ?? []) heldBy.set(keyHash, guardrailId);
+  const wanted = new Set<string>();
+  for (const guardrail of workspace.guardrails.values()) for (const keyHash of guardrail.keys ?? []) wanted.add(keyHash);
+
+  for (const [guardrailId, guardrail] of workspace.guardrails) {
+    if (!guardrail.keys) continue;
+    for (const keyHash of guardrail.keys) {
+      const from = heldBy.get(keyHash);
+      if (from === guardrailId) continue;
+      changes.push(
+        from === undefined
+          ? { kind: 'assign-key', ...base(keyHash, guardrailId) }
+          : { kind: 'move-key', ...base(keyHash, guardrailId), fromGuardrailId: from, fromGuardrailName: guardrailLabel(from).guardrailName },
+      );
+    }
+    for (const keyHash of live.guardrails.get(guardrailId)?.keys ?? []) {
+      if (wanted.has(keyHash)) continue;
+      if (workspace.protectedKeys?.has(keyHash)) kept.push({ reason: 'protected', ...base(keyHash, guardrailId) });
+      else if (!guardrail.prune) kept.push({ reason: 'not-in-file', ...base(keyHash, guardrailId) });
+      else changes.push({ kind: 'unassign-key', ...base(keyHash, guardrailId) });
+    }
+  }
+}
+
 /** Every resource read for this workspace, with what was observed, for safety checks and stale-plan detection. */
 function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): PlannedResource[] {
   const common = { workspaceId: workspace.info.id, workspaceSlug: workspace.info.slug, safety: workspace.safety };
@@ -123,6 +170,17 @@ function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): Plan
       ...common,
       ...observedMembers(guardrail.members),
     });
+    if (guardrail.keys) {
+      resources.push({
+        type: 'guardrail-keys',
+        id: guardrail.info.id,
+        label: `keys of guardrail ${guardrail.info.name} (workspace ${workspace.info.slug})`,
+        managed: managed?.keys !== undefined,
+        allowEmpty: managed?.allowEmpty ?? false,
+        ...common,
+        ...observedMembers(guardrail.keys),
+      });
+    }
   }
   return resources;
 }
@@ -137,14 +195,35 @@ function fingerprintOf(sortedUserIds: string[]): string {
   return createHash('sha256').update(sortedUserIds.join('\n')).digest('hex').slice(0, 32);
 }
 
+/** The summary's field for each kind of change. */
+const SUMMARY_FIELD: Record<Change['kind'], keyof Omit<PlanSummary, 'workspaces' | 'total'>> = {
+  'add-member': 'add',
+  'remove-member': 'remove',
+  assign: 'assign',
+  unassign: 'unassign',
+  move: 'move',
+  'assign-key': 'assignKeys',
+  'unassign-key': 'unassignKeys',
+  'move-key': 'moveKeys',
+};
+
 function summarize(changes: Change[]): PlanSummary {
-  const summary: PlanSummary = { add: 0, remove: 0, assign: 0, unassign: 0, move: 0, workspaces: 0, total: changes.length };
+  const summary: PlanSummary = {
+    add: 0,
+    remove: 0,
+    assign: 0,
+    unassign: 0,
+    move: 0,
+    assignKeys: 0,
+    unassignKeys: 0,
+    moveKeys: 0,
+    workspaces: 0,
+    total: changes.length,
+  };
   const workspaces = new Set<string>();
   for (const change of changes) {
     workspaces.add(change.workspaceId);
-    if (change.kind === 'add-member') summary.add++;
-    else if (change.kind === 'remove-member') summary.remove++;
-    else summary[change.kind]++;
+    summary[SUMMARY_FIELD[change.kind]]++;
   }
   summary.workspaces = workspaces.size;
   return summary;

@@ -5,8 +5,12 @@
  * a run that overrides the limits gets the same verdict, marked overridden,
  * so its output keeps the record.
  */
-import type { SafetyLimits } from '../config/types.js';
-import type { Change, Plan, PlannedResource } from './types.js';
+import type { SafetyLimits } from '../model/config.js';
+import type { Plan, PlannedResource, ResourceType } from '../model/plan.js';
+import { effectOf, RELATIONS } from '../model/relations.js';
+
+/** A guardrail is two resources, its members and its keys, each with its own limits. */
+const resourceKey = (type: ResourceType, id: string): string => `${type}\u0000${id}`;
 
 /** The limit a violation passes, named as in the file. */
 export type SafetyRule = 'max_removal_percent' | 'max_removals' | 'allow_empty';
@@ -75,17 +79,22 @@ export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolat
   const removalsByWorkspace = new Map<string, number>();
   let removals = 0;
   for (const change of plan.changes) {
-    countChange(change, tally);
-    if (change.kind === 'remove-member' || change.kind === 'unassign') {
-      removals++;
-      removalsByWorkspace.set(change.workspaceId, (removalsByWorkspace.get(change.workspaceId) ?? 0) + 1);
+    // A move keeps its subject under a guardrail: it takes no access away, so it counts as an addition.
+    const { relation, direction, containerId } = effectOf(change);
+    const resource = resourceKey(RELATIONS[relation].resourceType, containerId);
+    if (direction === 'add') {
+      tally(resource).added++;
+      continue;
     }
+    tally(resource).removed++;
+    removals++;
+    removalsByWorkspace.set(change.workspaceId, (removalsByWorkspace.get(change.workspaceId) ?? 0) + 1);
   }
 
   const violations: SafetyViolation[] = [];
   // A resource the file does not manage loses members only with the workspace membership the file does manage, which is checked.
   for (const resource of plan.resources) {
-    const t = tallies.get(resource.id);
+    const t = tallies.get(resourceKey(resource.type, resource.id));
     if (t && resource.managed) violations.push(...resourceViolations(resource, t));
   }
   const workspaces = new Map(plan.resources.map((r) => [r.workspaceId, r]));
@@ -113,33 +122,13 @@ export function safetyViolations(plan: Plan, limits: SafetyLimits): SafetyViolat
   return violations;
 }
 
-function countChange(change: Change, tally: (id: string) => Tally): void {
-  switch (change.kind) {
-    case 'add-member':
-      tally(change.workspaceId).added++;
-      break;
-    case 'remove-member':
-      tally(change.workspaceId).removed++;
-      break;
-    case 'assign':
-      tally(change.guardrailId).added++;
-      break;
-    case 'move':
-      // A move keeps the member under a guardrail: it takes no access away, so it is no removal.
-      tally(change.guardrailId).added++;
-      break;
-    case 'unassign':
-      tally(change.guardrailId).removed++;
-      break;
-  }
-}
-
 function resourceViolations(resource: PlannedResource, t: Tally): SafetyViolation[] {
   const existing = resource.userIds.length;
   const { maxRemovalPercent, minExisting } = resource.safety;
   const violations: SafetyViolation[] = [];
   const percent = existing ? (t.removed / existing) * 100 : 0;
   const what = resource.type === 'workspace' ? 'removes' : 'unassigns';
+  const held = resource.type === 'guardrail-keys' ? 'keys' : 'members';
   if (existing >= minExisting && percent > maxRemovalPercent) {
     violations.push({
       resource: resource.label,
@@ -147,7 +136,7 @@ function resourceViolations(resource: PlannedResource, t: Tally): SafetyViolatio
       count: t.removed,
       members: existing,
       limit: maxRemovalPercent,
-      message: `${what} ${t.removed} of ${existing} members (${percent.toFixed(1)}%); the limit is ${maxRemovalPercent}% (max_removal_percent) for resources with at least ${minExisting} members`,
+      message: `${what} ${t.removed} of ${existing} ${held} (${percent.toFixed(1)}%); the limit is ${maxRemovalPercent}% (max_removal_percent) for resources with at least ${minExisting} ${held}`,
     });
   }
   if (existing > 0 && t.removed >= existing && t.added === 0 && !resource.allowEmpty) {
@@ -156,7 +145,7 @@ function resourceViolations(resource: PlannedResource, t: Tally): SafetyViolatio
       rule: 'allow_empty',
       count: t.removed,
       members: existing,
-      message: `${what} all ${existing} members, leaving it empty; set allow_empty: true on it if that is intended`,
+      message: `${what} all ${existing} ${held}, leaving it empty; set allow_empty: true on it if that is intended`,
     });
   }
   return violations;

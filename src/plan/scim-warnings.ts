@@ -4,8 +4,8 @@
  * workspace may come back. Pure: the mappings are read by the caller, and
  * only for a plan that removes someone.
  */
-import type { ScimMappings } from '../providers/provider.js';
-import type { Plan } from './types.js';
+import type { ScimMappings } from '../model/org.js';
+import type { Plan } from '../model/plan.js';
 
 /** The plan with a warning per workspace it removes members from where SCIM may add them back; `mappings` unset: none. */
 export function withScimWarnings(plan: Plan, mappings: ScimMappings | undefined): Plan {

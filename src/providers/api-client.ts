@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool, type Dispatcher } from 'undici';
 import { ApiError, TransportError, apiErrorFromBody, describeBody, excerpt, parseJson } from './api-error.js';
-import { MIN_KEY_FRAGMENT } from './redact.js';
+import { apiKeyProblem } from './api-key.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from './request-defaults.js';
 import { gatesyncUserAgent } from './user-agent.js';
 
 /** Answers worth another try: the request did not take effect, or may be repeated safely (bulk writes are idempotent). */
@@ -26,8 +27,6 @@ const RETRYABLE_ERROR_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** An unreachable host fails each attempt after this long, not after the operating system's minutes. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -37,14 +36,6 @@ const BACKOFF_CAP_MS = 20_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A server asking for a longer wait than this gets no retry: the run fails now rather than hang. */
 export const MAX_RETRY_AFTER_MS = 120_000;
-/**
- * Real management keys are tens of characters long; a shorter key than this is a
- * mistake, and could not be masked without rewriting ordinary output (masking
- * works on runs of `MIN_KEY_FRAGMENT` characters).
- */
-const MIN_API_KEY_LENGTH = MIN_KEY_FRAGMENT;
-/** RFC 6750 `b64token`: the characters a Bearer token may hold, none of which needs escaping in JSON or a header. */
-const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 const API_PATH = '/api/v1';
 
 export interface RequestEvent {
@@ -111,15 +102,6 @@ export function checkBaseUrl(baseUrl: string): URL {
     throw new Error(`MODELGATES_BASE_URL must use https for ${url.hostname}: plain http would send the key in clear text, and is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost)`);
   }
   return url;
-}
-
-/** Why a string cannot be a management key, or `undefined` when it can; never quotes the key. */
-export function apiKeyProblem(key: string): string | undefined {
-  if (key.length < MIN_API_KEY_LENGTH) {
-    return `it is ${key.length} character${key.length === 1 ? '' : 's'} long, too short to be a management key`;
-  }
-  if (!BEARER_TOKEN.test(key)) return 'it holds characters a management key never has (spaces, quotes or other punctuation)';
-  return undefined;
 }
 
 export class ApiClient {

@@ -1,18 +1,17 @@
 import { ApiClient, type ApiClientOptions, type AttemptCount } from './api-client.js';
-import { ApiError } from './api-error.js';
+import { ApiError, TransportError } from './api-error.js';
 import { firstPage, paginate, PAGE_SIZE } from './paginate.js';
 import type {
   AssignmentInfo,
   DefaultWorkspaceListing,
-  FirstPage,
   GuardrailInfo,
   KeyAssignmentInfo,
+  KeyInfo,
   OrgMember,
-  Provider,
   ScimMappings,
   WorkspaceInfo,
-  WriteResult,
-} from './provider.js';
+} from '../model/org.js';
+import type { FirstPage, Provider, WriteResult } from './provider.js';
 
 // Optional and nullable fields are typed as the wire may carry them: absent, null or set.
 interface WireMember {
@@ -37,6 +36,16 @@ interface WireGuardrail {
 interface WireWorkspaceRow {
   workspace_id?: string | null;
 }
+interface WireKey {
+  hash: string;
+  name: string;
+  label?: string | null;
+  workspace_id?: string | null;
+}
+interface WireKeyAssignment {
+  key_hash: string;
+  guardrail_id: string;
+}
 interface WireAssignment {
   user_id: string;
   guardrail_id: string;
@@ -50,8 +59,10 @@ const toWorkspace = (w: WireWorkspace): WorkspaceInfo => ({
 });
 const toGuardrail = (g: WireGuardrail): GuardrailInfo => ({ id: g.id, name: g.name, workspaceId: g.workspace_id ?? null });
 const toAssignment = (a: WireAssignment): AssignmentInfo => ({ userId: a.user_id, guardrailId: a.guardrail_id });
+const toKeyAssignment = (a: WireKeyAssignment): KeyAssignmentInfo => ({ keyHash: a.key_hash, guardrailId: a.guardrail_id });
 const seg = encodeURIComponent;
 const ALL_ASSIGNMENTS = '/guardrails/assignments/members';
+const ALL_KEY_ASSIGNMENTS = '/guardrails/assignments/keys';
 const DEFAULT_WORKSPACE_LISTINGS: Record<DefaultWorkspaceListing, string> = { guardrails: '/guardrails', keys: '/keys' };
 
 /** The ModelGates management API over HTTP. */
@@ -138,12 +149,33 @@ export class HttpProvider implements Provider {
   }
 
   async listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]> {
-    const path = guardrailId === undefined ? '/guardrails/assignments/keys' : `/guardrails/${seg(guardrailId)}/assignments/keys`;
-    const rows = await paginate<{ key_hash: string; guardrail_id: string }>(this.client, path, {}, {
-      rowsMayDrop: true,
-      stringFields: ['key_hash', 'guardrail_id'],
-    });
-    return rows.map((row) => ({ keyHash: row.key_hash, guardrailId: row.guardrail_id }));
+    const path = guardrailId === undefined ? ALL_KEY_ASSIGNMENTS : `/guardrails/${seg(guardrailId)}/assignments/keys`;
+    return (await this.firstPageOfKeyAssignments(path)).readAll();
+  }
+
+  firstPageOfAllKeyAssignments(): Promise<FirstPage<KeyAssignmentInfo>> {
+    return this.firstPageOfKeyAssignments(ALL_KEY_ASSIGNMENTS);
+  }
+
+  private async firstPageOfKeyAssignments(path: string): Promise<FirstPage<KeyAssignmentInfo>> {
+    const page = await firstPage<WireKeyAssignment>(this.client, path, {}, { rowsMayDrop: true, stringFields: ['key_hash', 'guardrail_id'] });
+    return { totalCount: page.totalCount, pages: page.pages, readAll: async () => (await page.readAll()).map(toKeyAssignment) };
+  }
+
+  /**
+   * `GET /keys` has no `limit` and no `total_count`: pages of up to 100 keys,
+   * the next at `offset + 100`, until a short page. So the pages are read
+   * one after another.
+   */
+  async listKeys(workspaceId: string): Promise<KeyInfo[]> {
+    const keys: KeyInfo[] = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const answer = await this.client.get<{ data?: unknown }>('/keys', { workspace_id: workspaceId, offset, include_disabled: 'true' });
+      const rows = keyRows(answer?.data, offset);
+      // A row of another workspace would let a key be named where it cannot be assigned: only this workspace's keys are kept.
+      for (const row of rows) if ((row.workspace_id ?? workspaceId) === workspaceId) keys.push({ hash: row.hash, name: row.name, label: row.label ?? '', workspaceId });
+      if (rows.length < PAGE_SIZE) return keys;
+    }
   }
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult> {
@@ -162,6 +194,14 @@ export class HttpProvider implements Provider {
     return this.write(`/guardrails/${seg(guardrailId)}/assignments/members/remove`, { member_user_ids: userIds }, 'unassigned_count');
   }
 
+  assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    return this.write(`/guardrails/${seg(guardrailId)}/assignments/keys`, { key_hashes: keyHashes }, 'assigned_count');
+  }
+
+  unassignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult> {
+    return this.write(`/guardrails/${seg(guardrailId)}/assignments/keys/remove`, { key_hashes: keyHashes }, 'unassigned_count');
+  }
+
   /** A count that is missing or not a whole number is reported as unknown, never trusted. */
   private async write(path: string, body: unknown, countField: string): Promise<WriteResult> {
     const attempts: AttemptCount = { count: 0 };
@@ -169,6 +209,23 @@ export class HttpProvider implements Provider {
     const count = answer?.[countField];
     return { count: Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : null, attempts: attempts.count };
   }
+}
+
+/** A page of `GET /keys` is input: anything but a list of at most a page of keys, each with a string `hash` and `name`, is refused. */
+function keyRows(data: unknown, offset: number): WireKey[] {
+  const rows = Array.isArray(data) ? (data as Array<Partial<WireKey> | null>) : undefined;
+  const problem =
+    rows === undefined
+      ? '"data" is not a list'
+      : rows.length > PAGE_SIZE
+        ? `it holds ${rows.length} keys where pages hold at most ${PAGE_SIZE}`
+        : rows.some((row) => typeof row?.hash !== 'string' || typeof row.name !== 'string')
+          ? 'a key has no "hash" or "name" string'
+          : undefined;
+  if (problem !== undefined) {
+    throw new TransportError('GET', '/keys', `the page at offset ${offset} is not the documented listing shape: ${problem}; check that MODELGATES_BASE_URL is the API's address`);
+  }
+  return rows as WireKey[];
 }
 
 /** The `workspace_id`s of a page's rows; rows without one (legacy guardrails) and malformed pages carry no evidence. */

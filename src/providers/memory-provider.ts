@@ -5,18 +5,16 @@ import { pageCount, PAGE_SIZE } from './paginate.js';
 import type {
   AssignmentInfo,
   DefaultWorkspaceListing,
-  FirstPage,
   GuardrailInfo,
   KeyAssignmentInfo,
   OrgMember,
-  Provider,
   ScimMappings,
   WorkspaceInfo,
-  WriteResult,
-} from './provider.js';
+} from '../model/org.js';
+import type { FirstPage, Provider, WriteResult } from './provider.js';
 
-/** An API key as `GET /keys?workspace_id=…&include_disabled=true` lists it. */
-export interface KeyInfo {
+/** An API key of a `MemoryOrg`, as `GET /keys?workspace_id=…&include_disabled=true` lists it. */
+export interface MemoryKey {
   hash: string;
   name: string;
   label: string;
@@ -37,7 +35,9 @@ export interface MemoryOrg {
   defaultWorkspaceId?: string | null;
   /** Workspace ids with SCIM group mappings; unset: not an Enterprise organization. */
   scimMappedWorkspaceIds?: string[];
-  keys?: Array<Omit<KeyInfo, 'disabled' | 'creatorUserId'> & Partial<KeyInfo> & { guardrailId?: string | null }>;
+  keys?: Array<Omit<MemoryKey, 'disabled' | 'creatorUserId'> & Partial<MemoryKey> & { guardrailId?: string | null }>;
+  /** Key assignments, for keys that do not carry their `guardrailId`. */
+  keyAssignments?: KeyAssignmentInfo[];
 }
 
 type MemberWrite = 'addWorkspaceMembers' | 'removeWorkspaceMembers' | 'assignGuardrailMembers' | 'unassignGuardrailMembers';
@@ -163,8 +163,18 @@ export class MemoryProvider implements Provider {
     return rows.map((row) => ({ keyHash: row.keyHash, guardrailId: this.aliases.outward(row.guardrailId) }));
   }
 
+  async firstPageOfAllKeyAssignments(): Promise<FirstPage<KeyAssignmentInfo>> {
+    return wholeListing(await this.listKeyAssignments());
+  }
+
+  /** Key hash → guardrail id of every assigned key, sorted by hash. */
+  keySnapshot(): Record<string, string> {
+    const rows = this.store.listAllKeyAssignments().map((row) => [row.keyHash, this.aliases.outward(row.guardrailId)] as const);
+    return Object.fromEntries(rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
   /** Every key of the workspace, disabled ones included. */
-  async listKeys(workspaceId: string): Promise<KeyInfo[]> {
+  async listKeys(workspaceId: string): Promise<MemoryKey[]> {
     const keys = this.read('/keys', () => this.store.listKeys(this.aliases.inward(workspaceId)));
     return keys.map((key) => ({
       hash: key.hash,
@@ -287,6 +297,11 @@ class IdAliases {
 
 /** The simulator state a `MemoryOrg` describes; the store validates it as any state file. */
 function stateOf(org: MemoryOrg, aliases: IdAliases): SimulatorState {
+  const assignedTo = new Map((org.keyAssignments ?? []).map((row) => [row.keyHash, row.guardrailId]));
+  const guardrailOfKey = (hash: string, guardrailId: string | null | undefined) => {
+    const id = guardrailId ?? assignedTo.get(hash);
+    return id ? aliases.inward(id) : undefined;
+  };
   const defaultId = org.defaultWorkspaceId === undefined ? org.workspaces.find((workspace) => workspace.slug === 'default')?.id : org.defaultWorkspaceId;
   return {
     organization_id: 'org_memory',
@@ -315,7 +330,7 @@ function stateOf(org: MemoryOrg, aliases: IdAliases): SimulatorState {
             hash: key.hash,
             name: key.name,
             label: key.label,
-            guardrail_id: key.guardrailId ? aliases.inward(key.guardrailId) : null,
+            guardrail_id: guardrailOfKey(key.hash, key.guardrailId) ?? null,
             disabled: key.disabled ?? false,
             creator_user_id: key.creatorUserId ?? null,
           })),

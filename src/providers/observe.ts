@@ -1,64 +1,29 @@
 /**
  * Reads the live state of what a file manages, and nothing more: the
  * organization's members (to resolve emails), each listed workspace, its
- * members, its guardrails and their assignments, and which of them is the
- * default workspace. Workspaces the file does not list are never read; only
- * the org-wide assignment listing, when it is the cheaper way to read
- * assignments, returns theirs too, and they are dropped.
+ * members, its guardrails and their assignments, which of them is the
+ * default workspace and, only where a guardrail of the file lists `keys`,
+ * the workspace's keys and where each is assigned. Workspaces the file does
+ * not list are never read; only the org-wide assignment listings, when they
+ * are the cheaper way to read assignments, return theirs too, and they are
+ * dropped.
  */
 import { ApiError } from './api-error.js';
-import type { AssignmentInfo, FirstPage, GuardrailInfo, OrgMember, Provider, WorkspaceInfo } from './provider.js';
-
-export interface ObservedGuardrail {
-  info: GuardrailInfo;
-  members: Set<string>;
-}
-
-export interface ObservedWorkspace {
-  info: WorkspaceInfo;
-  /** Treated as the organization's default workspace: its membership is implicit and never written. */
-  isDefault: boolean;
-  /** Set with `isDefault` when this workspace holds every organization member and no listing named the default workspace. */
-  defaultUnproven?: boolean;
-  /** User ids; for the default workspace, every organization member. */
-  members: Set<string>;
-  guardrails: Map<string, ObservedGuardrail>;
-}
-
-export interface Observed {
-  orgMembers: Map<string, OrgMember>;
-  /** Workspaces by the key the file used; `undefined` when no workspace answers to it. */
-  workspacesByKey: Map<string, ObservedWorkspace | undefined>;
-  /** Every workspace of the organization: read only when a key matched none or when listing them was the cheaper lookup. */
-  allWorkspaces?: WorkspaceInfo[];
-  /** Guardrails named by UUID that are not in their workspace: where they really belong, if anywhere. */
-  foreignGuardrails: Map<string, GuardrailInfo | undefined>;
-  /** What the reads found odd and left out, for the plan to show; unset: nothing. */
-  warnings?: string[];
-}
-
-/** What to read: the workspace keys of the file and, per key, its guardrail keys. */
-export interface Scope {
-  workspaces: Array<{
-    key: string;
-    guardrailKeys: string[];
-    /**
-     * Whether the file may write this workspace's membership; unset counts as
-     * yes. Only such a workspace needs proof that it is not the default one.
-     */
-    managesMembers?: boolean;
-  }>;
-}
+import type { Observed, ObservedGuardrail, ObservedWorkspace, Scope } from '../model/observed.js';
+import type { AssignmentInfo, GuardrailInfo, KeyInfo, OrgMember, WorkspaceInfo } from '../model/org.js';
+import type { FirstPage, Provider } from './provider.js';
 
 export interface ObserveOptions {
   /** Reports decisions worth explaining under `--verbose`. */
   explain?: (message: string) => void;
+  /** The organization's members, when their read was already started. */
+  orgMembers?: Promise<OrgMember[]>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function observe(provider: Provider, scope: Scope, options: ObserveOptions = {}): Promise<Observed> {
-  const orgMemberList = provider.listOrgMembers();
+  const orgMemberList = options.orgMembers ?? provider.listOrgMembers();
   const warnings: string[] = [];
   const [orgMembers, workspaces] = await Promise.all([
     orgMemberList.then((list) => new Map(list.map((m) => [m.userId, m]))),
@@ -69,8 +34,11 @@ export async function observe(provider: Provider, scope: Scope, options: Observe
   const byId = new Map<string, ObservedWorkspace>();
   for (const w of read) {
     const guardrails = new Map<string, ObservedGuardrail>();
-    for (const info of w.guardrailInfos) guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set() });
-    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails });
+    for (const info of w.guardrailInfos) {
+      const keys = w.keys && (w.keys.assignments.get(info.id) ?? new Set<string>());
+      guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set(), ...(keys && { keys }) });
+    }
+    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails, ...(w.keys && { keys: w.keys.byHash }) });
   }
 
   const workspacesByKey = new Map<string, ObservedWorkspace | undefined>();
@@ -103,6 +71,13 @@ interface WorkspaceRead {
   defaultness: Defaultness;
   members: Set<string>;
   guardrailInfos: GuardrailInfo[];
+  keys?: KeysRead;
+}
+
+interface KeysRead {
+  byHash: Map<string, KeyInfo>;
+  /** Key hashes by guardrail id. */
+  assignments: Map<string, Set<string>>;
 }
 
 /**
@@ -125,11 +100,12 @@ async function readWorkspaces(
 }> {
   const { workspaceList, listed, saved } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
   // Read with the listings, so it costs no round trip; only when the lookups saved the one request it may waste (see `readAssignments`).
-  const allAssignments = saved >= 1 ? readOrgWideFirstPage(provider, options) : Promise.resolve(undefined);
+  const allAssignments = saved >= 1 ? orgWideOrUndefined(() => provider.firstPageOfAllAssignments(), 'assignments', options) : Promise.resolve(undefined);
   const unique = new Map<string, WorkspaceInfo>();
   for (const info of workspaceList) if (info) unique.set(info.id, info);
   const infos = [...unique.values()];
   const managed = new Set(scope.workspaces.flatMap((w, i) => (w.managesMembers !== false && workspaceList[i] ? [workspaceList[i]!.id] : [])));
+  const readsKeys = new Set(scope.workspaces.flatMap((w, i) => (w.readsKeys && workspaceList[i] ? [workspaceList[i]!.id] : [])));
 
   const guardrailLists = Promise.all(
     infos.map(async (info) => ownGuardrails(info, await provider.listGuardrails(info.id), warnings)),
@@ -143,17 +119,20 @@ async function readWorkspaces(
       return read;
     }),
   );
-  const [guardrails, members, assignments, defaultness] = await Promise.all([
+  const keyReads = guardrailLists.then((lists) => readKeys(provider, infos, lists, readsKeys, options));
+  const [guardrails, members, assignments, defaultness, keys] = await Promise.all([
     guardrailLists,
     memberLists,
     Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, lists.flat(), firstPage, options)),
     memberLists.then(async (lists) => identifyDefault(infos, lists, await evidence)),
+    keyReads,
   ]);
   const read = infos.map((info, i) => ({
     info,
     defaultness: defaultness.get(info.id) ?? { isDefault: false },
     members: members[i]!.userIds,
     guardrailInfos: guardrails[i]!,
+    ...(keys[i] && { keys: keys[i] }),
   }));
   return { workspaceList, listed, read, assignments };
 }
@@ -276,13 +255,13 @@ async function defaultWorkspaceNamedByListings(provider: Provider, options: Obse
   return undefined;
 }
 
-/** The org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
-async function readOrgWideFirstPage(provider: Provider, options: ObserveOptions): Promise<FirstPage<AssignmentInfo> | undefined> {
+/** An org-wide listing is only a shortcut: when the API refuses it, the per-guardrail listings still tell everything. */
+async function orgWideOrUndefined<T>(read: () => Promise<FirstPage<T>>, what: string, options: ObserveOptions): Promise<FirstPage<T> | undefined> {
   try {
-    return await provider.firstPageOfAllAssignments();
+    return await read();
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    options.explain?.(`assignments: the org-wide listing was refused (${error.status}); reading them per guardrail`);
+    options.explain?.(`${what}: the org-wide listing was refused (${error.status}); reading them per guardrail`);
     return undefined;
   }
 }
@@ -330,6 +309,53 @@ async function readAssignments(
   }
   const lists = await Promise.all(guardrails.map((g) => provider.listGuardrailMembers(g.id)));
   guardrails.forEach((g, i) => byGuardrail.set(g.id, new Set(lists[i])));
+  return byGuardrail;
+}
+
+/**
+ * The keys of the workspaces in `readsKeys` and where each is assigned. A
+ * key holds at most one guardrail, one of its workspace's, so the
+ * assignments of a workspace's guardrails tell where each of its keys is; a
+ * key on none of them is under the default guardrail.
+ */
+async function readKeys(
+  provider: Provider,
+  workspaces: WorkspaceInfo[],
+  guardrailLists: GuardrailInfo[][],
+  readsKeys: Set<string>,
+  options: ObserveOptions,
+): Promise<Array<KeysRead | undefined>> {
+  const guardrails = workspaces.flatMap((w, i) => (readsKeys.has(w.id) ? guardrailLists[i]! : []));
+  const [keyLists, assignments] = await Promise.all([
+    Promise.all(workspaces.map((w) => (readsKeys.has(w.id) ? provider.listKeys(w.id) : undefined))),
+    readKeyAssignments(provider, guardrails, options),
+  ]);
+  return workspaces.map((_, i) => {
+    const keys = keyLists[i];
+    if (!keys) return undefined;
+    const own = new Map(guardrailLists[i]!.map((g) => [g.id, assignments.get(g.id)!]));
+    return { byHash: new Map(keys.map((key) => [key.hash, key])), assignments: own };
+  });
+}
+
+/**
+ * Key assignments of the given guardrails, from whichever listing needs
+ * fewer requests, by the rule of `readAssignments`: per guardrail costs at
+ * least G requests, the organization-wide listing ⌈T/100⌉ for its T rows,
+ * known from its first page. With two guardrails or more that first page is
+ * read, alongside the keys, and the whole listing when it costs no more
+ * than G; otherwise the run costs one request more than per guardrail.
+ */
+async function readKeyAssignments(provider: Provider, guardrails: GuardrailInfo[], options: ObserveOptions): Promise<Map<string, Set<string>>> {
+  const byGuardrail = new Map(guardrails.map((g) => [g.id, new Set<string>()]));
+  const first = guardrails.length >= 2 ? await orgWideOrUndefined(() => provider.firstPageOfAllKeyAssignments(), 'key assignments', options) : undefined;
+  if (first && first.pages <= guardrails.length) {
+    options.explain?.(`key assignments: one org-wide listing, ${plural(first.pages, 'request')}; one per guardrail would take at least ${plural(guardrails.length, 'request')}`);
+    for (const { keyHash, guardrailId } of await first.readAll()) byGuardrail.get(guardrailId)?.add(keyHash);
+    return byGuardrail;
+  }
+  const lists = await Promise.all(guardrails.map((g) => provider.listKeyAssignments(g.id)));
+  guardrails.forEach((g, i) => byGuardrail.set(g.id, new Set(lists[i]!.map((row) => row.keyHash))));
   return byGuardrail;
 }
 

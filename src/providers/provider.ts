@@ -19,46 +19,16 @@
  * are stable; a guardrail's `workspaceId` never changes.
  */
 
-export interface OrgMember {
-  userId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  role: 'org:admin' | 'org:member' | string;
-}
-
-export interface WorkspaceInfo {
-  id: string;
-  slug: string;
-  name: string;
-  defaultGuardrailId: string | null;
-}
-
-export interface GuardrailInfo {
-  id: string;
-  name: string;
-  workspaceId: string | null;
-}
-
-export interface AssignmentInfo {
-  userId: string;
-  guardrailId: string;
-}
-
-/** The listings that answer for the default workspace when asked without a `workspace_id`. */
-export type DefaultWorkspaceListing = 'guardrails' | 'keys';
-
-export interface ScimMappings {
-  /** Workspaces that SCIM group mappings add members to. */
-  workspaceIds: Set<string>;
-  /** False when the organization has more mappings than the one page read. */
-  complete: boolean;
-}
-
-export interface KeyAssignmentInfo {
-  keyHash: string;
-  guardrailId: string;
-}
+import type {
+  AssignmentInfo,
+  DefaultWorkspaceListing,
+  GuardrailInfo,
+  KeyAssignmentInfo,
+  KeyInfo,
+  OrgMember,
+  ScimMappings,
+  WorkspaceInfo,
+} from '../model/org.js';
 
 /**
  * The first page of a listing, read to learn what the whole listing costs
@@ -103,11 +73,18 @@ export interface Provider {
    * holds more.
    */
   listKeyAssignments(guardrailId?: string): Promise<KeyAssignmentInfo[]>;
+  /** The first page of the organization-wide key-assignment listing; `readAll` may hold fewer rows than `totalCount`, as above. */
+  firstPageOfAllKeyAssignments(): Promise<FirstPage<KeyAssignmentInfo>>;
+  /** The API keys of a workspace (disabled ones included: they can hold a guardrail too). */
+  listKeys(workspaceId: string): Promise<KeyInfo[]>;
 
   addWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
   removeWorkspaceMembers(workspaceId: string, userIds: string[]): Promise<WriteResult>;
   assignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult>;
   unassignGuardrailMembers(guardrailId: string, userIds: string[]): Promise<WriteResult>;
+  /** Assigns keys by hash; a key on another guardrail of its workspace moves. Unknown hashes are skipped, not refused. */
+  assignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult>;
+  unassignGuardrailKeys(guardrailId: string, keyHashes: string[]): Promise<WriteResult>;
 }
 
 /** The answer to a bulk write. */

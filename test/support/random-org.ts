@@ -1,6 +1,6 @@
 /** Seeded random organizations and desired states, for property tests. */
-import { DEFAULT_SAFETY } from '../../src/config/types.js';
-import type { Desired, DesiredWorkspace } from '../../src/plan/desired.js';
+import { DEFAULT_SAFETY } from '../../src/model/config.js';
+import type { Desired, DesiredGuardrail, DesiredWorkspace } from '../../src/model/desired.js';
 import type { MemoryOrg } from '../../src/providers/memory-provider.js';
 
 export { mulberry32 as rng } from '../../src/simulator/prng.js';
@@ -13,6 +13,8 @@ export function randomOrg(random: () => number, users = 30, workspaces = 4, guar
     members: userIds.map((userId) => ({ userId, email: `${userId}@corp.example`, firstName: 'U', lastName: userId, role: 'org:member' })),
     workspaces: [],
     guardrails: [],
+    keys: [],
+    keyAssignments: [],
   };
   for (let w = 0; w < workspaces; w++) {
     const slug = w === 0 ? 'default' : `ws${w}`;
@@ -31,6 +33,12 @@ export function randomOrg(random: () => number, users = 30, workspaces = 4, guar
         members: [...holder].filter(([, held]) => held === g).map(([userId]) => userId),
       });
     }
+    const keyCount = Math.floor(random() * 7);
+    for (let k = 0; k < keyCount; k++) {
+      const hash = `${slug}-key${k}`;
+      org.keys!.push({ hash, name: `${slug} key ${k}`, label: `sk-…${k}`, workspaceId: id });
+      if (random() < 0.6) org.keyAssignments!.push({ keyHash: hash, guardrailId: `g-${slug}-${Math.floor(random() * guardrails)}` });
+    }
   }
   return org;
 }
@@ -47,11 +55,20 @@ export function randomDesired(random: () => number, org: MemoryOrg): Desired {
     const eligible = isDefault ? userIds : (members ?? workspace.members ?? []);
     const guardrails = org.guardrails.filter((g) => g.workspaceId === workspace.id && g.id !== workspace.defaultGuardrailId);
     const managed = guardrails.filter(() => random() < 0.6);
-    const desiredGuardrails = new Map(managed.map((g) => [g.id, { info: g, members: new Map(), prune: random() < 0.8, allowEmpty: true }]));
+    const desiredGuardrails = new Map<string, DesiredGuardrail>(
+      managed.map((g) => [g.id, { info: g, members: new Map(), prune: random() < 0.8, allowEmpty: true }]),
+    );
     for (const userId of eligible) {
       if (managed.length === 0 || random() < 0.4) continue;
       const target = managed[Math.floor(random() * managed.length)]!;
       desiredGuardrails.get(target.id)!.members.set(userId, {});
+    }
+    const keyed = managed.filter(() => random() < 0.6);
+    for (const guardrail of keyed) desiredGuardrails.get(guardrail.id)!.keys = new Set<string>();
+    const keyHashes = (org.keys ?? []).filter((key) => key.workspaceId === workspace.id).map((key) => key.hash);
+    for (const hash of keyHashes) {
+      if (keyed.length === 0 || random() < 0.4) continue;
+      desiredGuardrails.get(keyed[Math.floor(random() * keyed.length)]!.id)!.keys!.add(hash);
     }
     workspaces.push({
       info: workspace,
@@ -59,6 +76,7 @@ export function randomDesired(random: () => number, org: MemoryOrg): Desired {
       prune: random() < 0.8,
       allowEmpty: true,
       protected: new Set(pick(random, userIds, 0.05)),
+      protectedKeys: new Set(pick(random, keyHashes, 0.1)),
       safety: DEFAULT_SAFETY,
       guardrails: desiredGuardrails,
     });

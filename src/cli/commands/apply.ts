@@ -1,13 +1,14 @@
 import { apply, type ApplyResult } from '../../apply/apply.js';
-import { checkSafety, type SafetyCheck } from '../../plan/safety.js';
-import type { Plan } from '../../plan/types.js';
+import type { SafetyCheck } from '../../plan/safety.js';
+import type { Plan } from '../../model/plan.js';
 import type { Provider } from '../../providers/provider.js';
 import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
 import { EXIT, UsageError } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
+import { readApiKey } from '../api-key.js';
 import { ownersToShow, type Owners } from '../owners.js';
-import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
+import { connect, planFile } from '../pipeline.js';
 import { applyProgress } from '../apply-progress.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
@@ -32,11 +33,9 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
     if (saved) {
       ({ plan, check, owners } = await verifySavedPlan(saved, provider, args, io));
     } else {
-      const config = await loadConfig(args, io);
-      const planned = await buildPlan(config, provider, args, io);
-      plan = planned.plan;
-      owners = ownersToShow(config, planned.declaredIn);
-      check = checkSafety(plan, config.safety, args.allowDestructive);
+      const planned = await planFile(provider, args, io);
+      ({ plan, check } = planned);
+      owners = ownersToShow(planned.config, planned.declaredIn);
     }
     io.stdout(renderText(plan, paintFor(io, 'stdout'), check, owners));
     enforceSafety(check, io);

@@ -3,7 +3,8 @@ import { exampleState, startSimulator, DEFAULT_API_KEY } from '../../simulator/i
 import type { Args } from '../args.js';
 import { EXIT } from '../errors.js';
 import { paintFor, type Io } from '../io.js';
-import { buildPlan, connect, loadConfig } from '../pipeline.js';
+import { loadConfig } from '../load-config.js';
+import { buildPlan, connect } from '../pipeline.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
 import { packageRoot } from '../package-root.js';

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
-import { renderConfig, renderSplitConfig } from '../../config/render-config.js';
-import type { Observed } from '../../providers/observe.js';
+import { renderConfig, renderSplitConfig } from '../../resolution/render-config.js';
+import type { Observed } from '../../model/observed.js';
 import { observe } from '../../providers/observe.js';
 import type { Args } from '../args.js';
 import { EXIT, UsageError } from '../errors.js';
 import { writeOutput, writeUserFile, type Io } from '../io.js';
-import { connect, readApiKey } from '../pipeline.js';
+import { readApiKey } from '../api-key.js';
+import { connect } from '../pipeline.js';
 
 /** The schema as an installed gatesync package holds it, from the folder that installed it. */
 const INSTALLED_SCHEMA = join('node_modules', 'gatesync', 'schemas', 'gatesync.schema.json');
@@ -29,7 +30,7 @@ export async function exportCommand(args: Args, io: Io): Promise<number> {
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     const keys = args.workspaces.length ? args.workspaces : (await provider.listWorkspaces()).map((w) => w.slug);
-    const observed = await observe(provider, { workspaces: keys.map((key) => ({ key, guardrailKeys: [] })) });
+    const observed = await observe(provider, { workspaces: keys.map((key) => ({ key, guardrailKeys: [], readsKeys: true })) });
     const missing = keys.filter((key) => !observed.workspacesByKey.get(key));
     if (missing.length) throw new UsageError(`--workspace ${missing.join(', ')}: no such workspace`);
     if (args.split !== undefined) {

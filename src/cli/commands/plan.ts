@@ -1,12 +1,13 @@
 import { resolve as resolvePath } from 'node:path';
-import { checkSafety, type SafetyCheck } from '../../plan/safety.js';
-import type { Plan } from '../../plan/types.js';
+import type { SafetyCheck } from '../../plan/safety.js';
+import type { Plan } from '../../model/plan.js';
 import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
 import { EXIT } from '../errors.js';
 import { paintFor, writeUserFile, type Io } from '../io.js';
+import { readApiKey } from '../api-key.js';
 import { ownersToShow, type Owners } from '../owners.js';
-import { buildPlan, connect, loadConfig, readApiKey } from '../pipeline.js';
+import { connect, planFile } from '../pipeline.js';
 import { renderJson, toPlanFile, type PlanFile } from '../plan-file.js';
 import { renderMarkdown } from '../render-markdown.js';
 import { renderText } from '../render-text.js';
@@ -18,11 +19,9 @@ import { renderText } from '../render-text.js';
  * stdout holding the error alone.
  */
 export async function planCommand(args: Args, io: Io): Promise<number> {
-  const config = await loadConfig(args, io);
   const provider = connect(args, io, await readApiKey(args, io));
   try {
-    const { plan, declaredIn } = await buildPlan(config, provider, args, io);
-    const check = checkSafety(plan, config.safety, args.allowDestructive);
+    const { config, plan, check, declaredIn } = await planFile(provider, args, io);
     const file = toPlanFile(plan, { ...config, paths: args.config }, args.workspaces, config.safety, check, declaredIn);
     const owners = ownersToShow(config, declaredIn);
     if (args.out) await writeUserFile(resolvePath(io.cwd, args.out), renderJson(file), '--out');

@@ -1,7 +1,7 @@
 import type { Args } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Io } from '../io.js';
-import { loadConfig } from '../pipeline.js';
+import { loadConfig } from '../load-config.js';
 
 /** `gatesync validate`: the offline checks only; no key, no network. */
 export async function validateCommand(args: Args, io: Io): Promise<number> {

@@ -2,8 +2,8 @@
  * The desired state: the file after online resolution, keyed by ids.
  * Only what is here is managed; everything else is left alone.
  */
-import type { SafetyLimits } from '../config/types.js';
-import type { GuardrailInfo, WorkspaceInfo } from '../providers/provider.js';
+import type { SafetyLimits } from './config.js';
+import type { GuardrailInfo, WorkspaceInfo } from './org.js';
 
 /** Why a member is wanted: the group that brought them in, if any. */
 export interface MemberSource {
@@ -13,6 +13,8 @@ export interface MemberSource {
 export interface DesiredGuardrail {
   info: GuardrailInfo;
   members: Map<string, MemberSource>;
+  /** Hashes of the keys wanted here; `undefined`: the file leaves its keys alone. */
+  keys?: Set<string>;
   prune: boolean;
   allowEmpty: boolean;
 }
@@ -25,6 +27,8 @@ export interface DesiredWorkspace {
   allowEmpty: boolean;
   /** User ids never removed or unassigned here. */
   protected: Set<string>;
+  /** Key hashes never unassigned here; unset: none. */
+  protectedKeys?: Set<string>;
   safety: SafetyLimits;
   /** Managed guardrails by id. */
   guardrails: Map<string, DesiredGuardrail>;

@@ -2,13 +2,14 @@
  * Online resolution: turns the file's names (emails, slugs, guardrail names)
  * into ids, using what `observe` read. Pure: returns values, never throws.
  */
-import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../plan/desired.js';
-import type { Observed, ObservedWorkspace, Scope } from '../providers/observe.js';
-import { place } from './format-diagnostic.js';
-import { lookupKey, normalizeGuardrailName } from './normalize.js';
+import type { Desired, DesiredGuardrail, DesiredWorkspace, MemberSource } from '../model/desired.js';
+import type { Observed, ObservedWorkspace, Scope } from '../model/observed.js';
+import { place } from '../config/format-diagnostic.js';
+import { lookupKey, normalizeGuardrailName } from '../model/normalize.js';
 import { OrgEmails } from './org-emails.js';
-import { suggest } from './suggest.js';
-import type { Config, Diagnostic, GuardrailConfig, MemberRef, RelatedLocation, SourceLocation, WorkspaceConfig } from './types.js';
+import { suggest } from '../model/suggest.js';
+import type { Config, Diagnostic, GuardrailConfig, KeyRef, MemberRef, RelatedLocation, SourceLocation, WorkspaceConfig } from '../model/config.js';
+import type { KeyInfo } from '../model/org.js';
 
 const MAX_SUGGESTIONS = 20;
 
@@ -25,6 +26,7 @@ export function scopeOf(config: Config): Scope {
       key: lookupKey(w.key),
       guardrailKeys: w.guardrails.map((g) => lookupKey(g.key)),
       managesMembers: w.members !== undefined,
+      readsKeys: w.guardrails.some((g) => g.keys !== undefined),
     })),
   };
 }
@@ -129,6 +131,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     const protectedIds = new Set(resolveMembers(config.protected, 'protected').keys());
 
     const guardrails = new Map<string, DesiredGuardrail>();
+    const keys = keyResolver(observedWorkspace);
     const keyOf = new Map<string, GuardrailConfig>();
     const guardrailOf = new Map<string, { id: string; name: string; ref: MemberRef }>();
     for (const guardrailConfig of config.guardrails) {
@@ -168,9 +171,11 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
           );
         }
       }
+      const wantedKeys = guardrailConfig.keys && keys.resolveListed(guardrailConfig.keys, guardrail.name);
       guardrails.set(guardrail.id, {
         info: guardrail,
         members: new Map([...listed].map(([userId, { via }]) => [userId, { via }])),
+        ...(wantedKeys && { keys: wantedKeys }),
         prune: guardrailConfig.prune,
         allowEmpty: guardrailConfig.allowEmpty,
       });
@@ -182,8 +187,73 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
       prune: config.prune,
       allowEmpty: config.allowEmpty,
       protected: protectedIds,
+      protectedKeys: keys.resolveProtected(config.protectedKeys),
       safety: config.safety,
       guardrails,
+    };
+  }
+
+  /**
+   * Key refs of one workspace → key hashes. A ref is a key's hash or its
+   * name, which must match exactly one key of the workspace. A key is listed
+   * under one guardrail at most: it holds at most one.
+   */
+  function keyResolver(workspace: ObservedWorkspace) {
+    const slug = workspace.info.slug;
+    const byHash = workspace.keys ?? new Map<string, KeyInfo>();
+    const byName = new Map<string, KeyInfo[]>();
+    for (const key of byHash.values()) byName.set(key.name, [...(byName.get(key.name) ?? []), key]);
+    const listedUnder = new Map<string, { guardrail: string; ref: KeyRef }>();
+
+    const find = (ref: KeyRef): KeyInfo[] => {
+      const exact = byHash.get(ref.ref);
+      return exact ? [exact] : (byName.get(ref.ref) ?? []);
+    };
+    const elsewhere = (ref: string): string | undefined => {
+      for (const other of observed.workspacesByKey.values()) {
+        if (other && other.info.id !== workspace.info.id && other.keys && (other.keys.has(ref) || [...other.keys.values()].some((k) => k.name === ref))) return other.info.slug;
+      }
+      return undefined;
+    };
+
+    return {
+      resolveListed(refs: KeyRef[], guardrail: string): Set<string> {
+        const hashes = new Set<string>();
+        for (const ref of refs) {
+          const found = find(ref);
+          if (found.length > 1) {
+            error(ref.location, `${found.length} keys of workspace ${slug} are named ${ref.ref}: ${found.map((k) => k.hash).join(', ')}`, 'name the key by its hash');
+            continue;
+          }
+          const key = found[0];
+          if (!key) {
+            const other = elsewhere(ref.ref);
+            const near = other === undefined && suggestionsLeft-- > 0 ? suggest(ref.ref, [...byName.keys()]) : undefined;
+            error(
+              ref.location,
+              other === undefined ? `workspace ${slug} has no key named or hashed ${ref.ref}` : `key ${ref.ref} belongs to workspace ${other}, not to ${slug}`,
+              other === undefined ? (near ? `did you mean ${near}?` : 'check the key\'s name, or use its hash') : 'a key can only hold a guardrail of its own workspace: list it there',
+            );
+            continue;
+          }
+          const earlier = listedUnder.get(key.hash);
+          if (earlier && earlier.guardrail !== guardrail) {
+            error(
+              ref.location,
+              `key ${key.name} is listed under guardrails ${earlier.guardrail} (line ${earlier.ref.location.line}) and ${guardrail} of workspace ${slug}`,
+              'a key holds at most one guardrail: keep one of the two',
+            );
+            continue;
+          }
+          listedUnder.set(key.hash, { guardrail, ref });
+          hashes.add(key.hash);
+        }
+        return hashes;
+      },
+      /** Protected keys apply in every workspace of the file: a ref that names no key here protects nothing here. */
+      resolveProtected(refs: KeyRef[]): Set<string> {
+        return new Set(refs.flatMap((ref) => find(ref).map((key) => key.hash)));
+      },
     };
   }
 

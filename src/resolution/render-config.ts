@@ -7,10 +7,10 @@
  * guardrails, and leaves nothing to do.
  */
 import { stringify } from 'yaml';
-import { compareText } from '../plan/order-changes.js';
-import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../providers/observe.js';
-import type { OrgMember } from '../providers/provider.js';
-import { normalizeGuardrailName } from './normalize.js';
+import { compareText } from '../model/compare-text.js';
+import type { Observed, ObservedGuardrail, ObservedWorkspace } from '../model/observed.js';
+import type { OrgMember } from '../model/org.js';
+import { normalizeGuardrailName } from '../model/normalize.js';
 import { OrgEmails } from './org-emails.js';
 
 /** Longest comment text, in characters: a name is a hint for the reader, not data. */
@@ -109,7 +109,7 @@ class ConfigRenderer {
     const keyOf = guardrailKeys(workspace);
     const guardrails = [...workspace.guardrails.values()]
       .filter((guardrail) => guardrail.info.id !== workspace.info.defaultGuardrailId)
-      .filter((guardrail) => withEmptyGuardrails || [...guardrail.members].some(listable))
+      .filter((guardrail) => withEmptyGuardrails || [...guardrail.members].some(listable) || (guardrail.keys?.size ?? 0) > 0)
       .sort((a, b) => compareText(a.info.name, b.info.name) || compareText(a.info.id, b.info.id));
     const leftBehind = new Set<string>();
     if (guardrails.length) lines.push('    guardrails:');
@@ -119,16 +119,21 @@ class ConfigRenderer {
       // Still assigned after leaving the workspace: protected, so the plan keeps the assignment rather than undo it.
       for (const userId of strays) if (this.observed.orgMembers.has(userId)) leftBehind.add(userId);
       // Assigned but no longer in the organization: no file can name them, so only `prune: false` keeps them.
-      const prune = strays.every((userId) => this.observed.orgMembers.has(userId));
+      // Keys the workspace's key listing does not hold (deleted since) cannot be named either.
+      const unknownKeys = [...(guardrail.keys ?? [])].filter((hash) => !workspace.keys?.has(hash));
+      const prune = strays.every((userId) => this.observed.orgMembers.has(userId)) && unknownKeys.length === 0;
       const key = keyOf.get(guardrail.info.id)!;
       const named = key === guardrail.info.name ? '' : comment(guardrail.info.name);
-      if (prune && members.length > 0) {
+      const keys = keyList(workspace, guardrail, '          ');
+      if (prune && members.length > 0 && keys.length === 0) {
         lines.push(`      ${yamlScalar(key)}:${named}`, ...this.memberList(members, '        '));
         continue;
       }
       lines.push(`      ${yamlScalar(key)}:${named}`);
       lines.push(...(members.length ? ['        members:', ...this.memberList(members, '          ')] : ['        members: []']));
-      if (!prune) lines.push(`        prune: false${comment(`also assigned: ${strays.filter((id) => !this.observed.orgMembers.has(id)).join(', ')}`)}`);
+      if (keys.length) lines.push('        keys:', ...keys);
+      const unnamed = [...strays.filter((id) => !this.observed.orgMembers.has(id)), ...unknownKeys];
+      if (!prune) lines.push(`        prune: false${comment(`also assigned: ${unnamed.join(', ')}`)}`);
       if (members.length === 0) lines.push('        allow_empty: true');
     }
     if (leftBehind.size) {
@@ -152,6 +157,27 @@ class ConfigRenderer {
     const email = ref === member.email || !member.email ? '' : ` <${member.email}>`;
     return { ref: yamlScalar(ref), comment: comment(`${name}${email}`) };
   }
+}
+
+/**
+ * The keys a guardrail holds, each by name when that name is one printable
+ * line held by no other key of the workspace (and no key's hash), by hash
+ * otherwise; the label follows as a comment.
+ */
+function keyList(workspace: ObservedWorkspace, guardrail: ObservedGuardrail, indent: string): string[] {
+  const all = [...(workspace.keys?.values() ?? [])];
+  const holders = new Map<string, number>();
+  for (const key of all) holders.set(key.name, (holders.get(key.name) ?? 0) + 1);
+  const usableName = (name: string) =>
+    name.trim() === name && name !== '' && !UNPRINTABLE.test(name) && holders.get(name) === 1 && !workspace.keys?.has(name);
+  return [...(guardrail.keys ?? [])]
+    .flatMap((hash) => {
+      const key = workspace.keys?.get(hash);
+      if (!key) return [];
+      return [usableName(key.name) ? { ref: key.name, note: key.label } : { ref: key.hash, note: `${key.name} ${key.label}` }];
+    })
+    .sort((a, b) => compareText(a.ref, b.ref))
+    .map(({ ref, note }) => `${indent}- ${yamlScalar(ref)}${comment(note)}`);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The Plan: what `plan` prints and `apply` executes. Plain data, so that it
  * round-trips through the saved JSON plan file unchanged.
  */
-import type { SafetyLimits } from '../config/types.js';
+import type { SafetyLimits } from './config.js';
 
 export interface UserLabel {
   userId: string;
@@ -48,21 +48,72 @@ export interface Unassign extends ChangeBase {
   reason: 'not-listed' | 'leaves-workspace';
 }
 
-export type Change = AddMember | RemoveMember | Assign | Move | Unassign;
+/** An API key as a plan names it: `keyHash` is its id; name and label are what people recognise. */
+export interface KeyLabel {
+  keyHash: string;
+  keyName: string;
+  keyLabel: string;
+}
+
+interface KeyChangeBase extends KeyLabel {
+  workspaceId: string;
+  workspaceSlug: string;
+  guardrailId: string;
+  guardrailName: string;
+}
+
+export interface AssignKey extends KeyChangeBase {
+  kind: 'assign-key';
+}
+
+/** A key moves from one guardrail of its workspace to another: one assign call on the new one. */
+export interface MoveKey extends KeyChangeBase {
+  kind: 'move-key';
+  fromGuardrailId: string;
+  fromGuardrailName: string;
+}
+
+export interface UnassignKey extends KeyChangeBase {
+  kind: 'unassign-key';
+}
+
+export type MemberChange = AddMember | RemoveMember | Assign | Move | Unassign;
+export type KeyChange = AssignKey | MoveKey | UnassignKey;
+export type Change = MemberChange | KeyChange;
 export type ChangeKind = Change['kind'];
 
-/** Fixed order of kinds: the order apply runs them in within a workspace. */
-export const CHANGE_KIND_ORDER: readonly ChangeKind[] = ['add-member', 'assign', 'move', 'unassign', 'remove-member'];
+/** Fixed rank of each kind: the order apply runs them in within a workspace. Every kind has one, or this fails to compile. */
+export const CHANGE_KIND_RANK: Readonly<Record<ChangeKind, number>> = {
+  'add-member': 0,
+  assign: 1,
+  move: 2,
+  'assign-key': 3,
+  'move-key': 4,
+  unassign: 5,
+  'unassign-key': 6,
+  'remove-member': 7,
+};
 
-/** A live member the plan deliberately leaves alone. */
-export interface Kept extends UserLabel {
+interface KeptBase {
   reason: 'protected' | 'not-in-file';
   workspaceId: string;
   workspaceSlug: string;
+}
+
+/** A live member the plan deliberately leaves alone. */
+export interface KeptMember extends KeptBase, UserLabel {
   /** Set when the member is kept on a guardrail; absent for workspace membership. */
   guardrailId?: string;
   guardrailName?: string;
 }
+
+/** A key the plan deliberately leaves on its guardrail. */
+export interface KeptKey extends KeptBase, KeyLabel {
+  guardrailId: string;
+  guardrailName: string;
+}
+
+export type Kept = KeptMember | KeptKey;
 
 /**
  * A resource the plan read: a workspace's membership or a guardrail's
@@ -70,7 +121,8 @@ export interface Kept extends UserLabel {
  * so a saved plan can tell whether the organization changed since.
  */
 export interface PlannedResource {
-  type: 'workspace' | 'guardrail';
+  /** `guardrail-keys`: the guardrail's key assignments, read only when the file manages them. */
+  type: ResourceType;
   id: string;
   label: string;
   workspaceId: string;
@@ -79,9 +131,12 @@ export interface PlannedResource {
   managed: boolean;
   allowEmpty: boolean;
   safety: SafetyLimits;
+  /** What it held: user ids, or key hashes for `guardrail-keys`. */
   userIds: string[];
   fingerprint: string;
 }
+
+export type ResourceType = 'workspace' | 'guardrail' | 'guardrail-keys';
 
 export interface PlanSummary {
   add: number;
@@ -89,6 +144,9 @@ export interface PlanSummary {
   assign: number;
   unassign: number;
   move: number;
+  assignKeys: number;
+  unassignKeys: number;
+  moveKeys: number;
   workspaces: number;
   total: number;
 }

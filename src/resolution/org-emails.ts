@@ -4,9 +4,9 @@
  * letter case (or Unicode form) share one key: such an email names nobody
  * for sure, and resolution and `export` both fall back to user ids.
  */
-import type { OrgMember } from '../providers/provider.js';
-import { parseMemberRef } from './member-refs.js';
-import { normalizeEmail } from './normalize.js';
+import type { OrgMember } from '../model/org.js';
+import { parseMemberRef } from '../model/member-refs.js';
+import { normalizeEmail } from '../model/normalize.js';
 
 export class OrgEmails {
   private readonly membersByEmail = new Map<string, OrgMember[]>();

@@ -56,12 +56,20 @@ export interface SafetyLimits {
 
 export const DEFAULT_SAFETY: SafetyLimits = { maxRemovalPercent: 25, minExisting: 10 };
 
+/** An API key named in the file: its name or its hash, as written. */
+export interface KeyRef {
+  ref: string;
+  location: SourceLocation;
+}
+
 export interface GuardrailConfig {
   /** Guardrail name within its workspace, or its UUID, as written. */
   key: string;
   location: SourceLocation;
   members: MemberRef[];
-  /** `false`: assign only, never unassign members the file does not list. */
+  /** `undefined` when `keys` is absent: the guardrail's key assignments are then unmanaged. */
+  keys?: KeyRef[];
+  /** `false`: assign only, never unassign members or keys the file does not list. */
   prune: boolean;
   allowEmpty: boolean;
 }
@@ -78,6 +86,8 @@ export interface WorkspaceConfig {
   allowEmpty: boolean;
   /** Members never removed or unassigned in this workspace (top-level list included). */
   protected: MemberRef[];
+  /** Keys never unassigned in this workspace (`key:` entries of the `protected` lists). */
+  protectedKeys: KeyRef[];
   /** Effective limits for this workspace (top-level `safety:` merged with its own). */
   safety: SafetyLimits;
 }

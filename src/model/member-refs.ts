@@ -29,6 +29,12 @@ const GROUP_NAME_SOURCE = GROUP_NAME_PATTERN.slice(1, -1);
 /** The schema's `pattern` for a member reference. */
 export const MEMBER_REF_PATTERN = `^(?:${USER_ID_SOURCE}|${GROUP_PREFIX}${GROUP_NAME_SOURCE}|${EMAIL_SOURCE})$`;
 
+/** `protected` lists name API keys too, as `key:` and the key's name or hash. */
+export const KEY_PREFIX = 'key:';
+
+/** The schema's `pattern` for a `protected` entry: a member reference or a key. */
+export const PROTECTED_REF_PATTERN = String.raw`^(?:${KEY_PREFIX}\S(?:.*\S)?|` + MEMBER_REF_PATTERN.slice(4);
+
 const EMAIL = new RegExp(`^${EMAIL_SOURCE}$`, 'u');
 const USER_ID = new RegExp(`^${USER_ID_SOURCE}$`, 'u');
 const GROUP_NAME = new RegExp(GROUP_NAME_PATTERN, 'u');

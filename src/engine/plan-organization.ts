@@ -1,0 +1,53 @@
+/**
+ * The engine: read → resolve → plan → check safety, as one call that the
+ * CLI, the benchmark and library users share. It reads only what the file
+ * manages, resolves the file's names against what it read, plans once, and
+ * gives the verdict of the safety limits; it writes nothing and prints
+ * nothing.
+ */
+import type { Config, Diagnostic } from '../model/config.js';
+import type { Observed } from '../model/observed.js';
+import type { OrgMember } from '../model/org.js';
+import type { Plan } from '../model/plan.js';
+import { plan } from '../plan/plan.js';
+import { checkSafety, type SafetyCheck } from '../plan/safety.js';
+import { withScimWarnings } from '../plan/scim-warnings.js';
+import { observe } from '../providers/observe.js';
+import type { Provider } from '../providers/provider.js';
+import { resolve, scopeOf } from '../resolution/resolve.js';
+
+export interface PlanOptions {
+  /** Over the safety limits, the verdict is `overridden` instead of `refused`. */
+  allowDestructive?: boolean;
+  /** Reports read decisions worth explaining (`--verbose`). */
+  explain?: (message: string) => void;
+  /** The organization's members, when their read was started earlier (see `startReading`). */
+  orgMembers?: Promise<OrgMember[]>;
+}
+
+export type PlanOutcome =
+  | { plan: Plan; observed: Observed; check: SafetyCheck; warnings: Diagnostic[] }
+  | { plan?: undefined; observed: Observed; errors: Diagnostic[]; warnings: Diagnostic[] };
+
+export async function planOrganization(config: Config, provider: Provider, options: PlanOptions = {}): Promise<PlanOutcome> {
+  const observed = await observe(provider, scopeOf(config), { explain: options.explain, orgMembers: options.orgMembers });
+  const resolved = resolve(config, observed);
+  if (!resolved.desired) return { observed, errors: resolved.errors, warnings: resolved.warnings };
+  const planned = plan(resolved.desired, observed);
+  // The mappings matter only to removals: a plan that removes nobody pays no request for them.
+  const mappings = planned.summary.remove > 0 ? await provider.scimMappings() : undefined;
+  const final = withScimWarnings(planned, mappings);
+  return { plan: final, observed, check: checkSafety(final, config.safety, options.allowDestructive ?? false), warnings: resolved.warnings };
+}
+
+/**
+ * Starts the one read every plan needs, whatever the file says: the
+ * organization's members. Called before the file is parsed, it overlaps the
+ * parse with the network; pass the result to `planOrganization`.
+ */
+export function startReading(provider: Provider): Promise<OrgMember[]> {
+  const members = provider.listOrgMembers();
+  // Awaited by `planOrganization`; a failure before then must not surface as an unhandled rejection.
+  members.catch(() => undefined);
+  return members;
+}
