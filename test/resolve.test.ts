@@ -69,12 +69,6 @@ describe('resolution errors', () => {
       "remove `members` here",
     ],
     [
-      'assigning a non-member where membership is unmanaged',
-      'version: 1\nworkspaces:\n  sandbox:\n    guardrails:\n      Experiments: [rupert@corp.example, erin@corp.example]\n',
-      'gatesync.yaml:5:42: error: erin@corp.example is not a member of workspace sandbox, whose membership this file leaves unmanaged',
-      'add them to the workspace first',
-    ],
-    [
       'the same person under two guardrails, once by email and once by id',
       'version: 1\nworkspaces:\n  research:\n    guardrails:\n      Daily cap: [bob@corp.example]\n      GPU heavy: [user_2bob]\n',
       'gatesync.yaml:6:19: error: user_2bob is listed under guardrails Daily cap (line 5) and GPU heavy of workspace research',

@@ -17,8 +17,14 @@ export interface ObservedWorkspace {
   isDefault: boolean;
   /** Set with `isDefault` when this workspace holds every organization member and no listing named the default workspace. */
   defaultUnproven?: boolean;
-  /** User ids; for the default workspace, every organization member. */
+  /** User ids; for the default workspace, every organization member; empty when `membersUnread`. */
   members: Set<string>;
+  /**
+   * Set when the file leaves this workspace's membership unmanaged: its
+   * member listing was not read (nothing the plan does depends on it, and a
+   * non-member assigned to a guardrail here is refused by the API, by name).
+   */
+  membersUnread?: true;
   guardrails: Map<string, ObservedGuardrail>;
   /** The workspace's API keys by hash; read only when a guardrail of the file lists `keys` here. */
   keys?: Map<string, KeyInfo>;

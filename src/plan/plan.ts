@@ -147,7 +147,7 @@ function planKeys(workspace: DesiredWorkspace, live: ObservedWorkspace, changes:
 function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): PlannedResource[] {
   const common = { workspaceId: workspace.info.id, workspaceSlug: workspace.info.slug, safety: workspace.safety };
   const resources: PlannedResource[] = [];
-  if (!live.isDefault) {
+  if (!live.isDefault && !live.membersUnread) {
     resources.push({
       type: 'workspace',
       id: workspace.info.id,

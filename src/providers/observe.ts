@@ -38,7 +38,14 @@ export async function observe(provider: Provider, scope: Scope, options: Observe
       const keys = w.keys && (w.keys.assignments.get(info.id) ?? new Set<string>());
       guardrails.set(info.id, { info, members: assignments.get(info.id) ?? new Set(), ...(keys && { keys }) });
     }
-    byId.set(w.info.id, { info: w.info, ...w.defaultness, members: w.members, guardrails, ...(w.keys && { keys: w.keys.byHash }) });
+    byId.set(w.info.id, {
+      info: w.info,
+      ...w.defaultness,
+      members: w.members,
+      ...(w.membersUnread && { membersUnread: true as const }),
+      guardrails,
+      ...(w.keys && { keys: w.keys.byHash }),
+    });
   }
 
   const workspacesByKey = new Map<string, ObservedWorkspace | undefined>();
@@ -70,6 +77,7 @@ interface WorkspaceRead {
   info: WorkspaceInfo;
   defaultness: Defaultness;
   members: Set<string>;
+  membersUnread?: true;
   guardrailInfos: GuardrailInfo[];
   keys?: KeysRead;
 }
@@ -112,7 +120,9 @@ async function readWorkspaces(
   );
   let evidence: Promise<string | undefined> | undefined;
   const memberLists = Promise.all(
-    infos.map(async (info) => {
+    infos.map(async (info): Promise<MembersRead> => {
+      // A simple script reads no membership it does not change; neither does a plan (see `MembersRead.unread`).
+      if (!managed.has(info.id)) return { userIds: new Set(), everyone: false, unread: true };
       const read = await readMembers(provider, info, orgMemberList);
       // Asked as soon as the need shows, so that it runs alongside the other reads.
       if (read.everyone && managed.has(info.id)) evidence ??= defaultWorkspaceNamedByListings(provider, options);
@@ -131,6 +141,7 @@ async function readWorkspaces(
     info,
     defaultness: defaultness.get(info.id) ?? { isDefault: false },
     members: members[i]!.userIds,
+    ...(members[i]!.unread && { membersUnread: true as const }),
     guardrailInfos: guardrails[i]!,
     ...(keys[i] && { keys: keys[i] }),
   }));
@@ -183,6 +194,8 @@ interface MembersRead {
   userIds: Set<string>;
   /** The workspace holds every organization member, as the default workspace does. */
   everyone: boolean;
+  /** Not read: the file leaves this workspace's membership unmanaged. */
+  unread?: true;
 }
 
 /**

@@ -161,7 +161,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
         // With `prune: false`, live members the file does not list stay members, so they may be assigned.
         const staying = !members || !config.prune ? observedWorkspace.members.has(userId) : false;
         const isMember = members?.has(userId) || staying;
-        if (!isMember && !observedWorkspace.isDefault) {
+        // Unread where the file leaves membership unmanaged: the API refuses a non-member there, and apply names them.
+        if (!isMember && !observedWorkspace.isDefault && !observedWorkspace.membersUnread) {
           error(
             source.ref.location,
             members
