@@ -54,9 +54,9 @@ describe('guardrail key assignments over HTTP', () => {
     expect(summary).toMatchObject({ assignKeys: 151, unassignKeys: 0, moveKeys: 0, total: 151 });
     // Three pages of keys: 100, 100, then a short one.
     expect(sim.stats.byRoute['GET /keys']).toBe(3);
-    // A handful of key assignments in the organization: one org-wide page instead of one listing per guardrail.
-    expect(sim.stats.byRoute['GET /guardrails/assignments/keys']).toBe(1);
-    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys'] ?? 0).toBe(0);
+    // One workspace key saves no lookup, so the org-wide listing, whose first page may be wasted, is not tried: one listing per guardrail.
+    expect(sim.stats.byRoute['GET /guardrails/assignments/keys'] ?? 0).toBe(0);
+    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys']).toBe(sim.store.listGuardrails(W.research).length);
 
     const applied = await runGatesync(['apply', '--yes'], { cwd, env });
     expect(applied.code).toBe(0);
@@ -138,7 +138,7 @@ describe('guardrail key assignments over HTTP', () => {
     expect(sim.stats.writes).toBe(0);
   });
 
-  it('reads key assignments per guardrail when the organization-wide listing would cost more', async () => {
+  it('reads key assignments per guardrail when no lookup saved pays for trying the organization-wide listing', async () => {
     const state = exampleState();
     const analytics = state.workspaces.find((workspace) => workspace.id === W.analytics)!;
     analytics.keys = Array.from({ length: 450 }, (_, i) => ({ hash: `beef${String(i).padStart(28, '0')}`, name: `etl-${i}`, label: `sk-${i}`, guardrail_id: G.biTools }));
@@ -147,7 +147,7 @@ describe('guardrail key assignments over HTTP', () => {
     const run = await runGatesync(['plan', '--verbose'], { cwd, env: simulatorEnv(sim) });
     expect(run.stdout).toContain('No changes.');
     const researchGuardrails = sim.store.listGuardrails(W.research).length;
-    expect(sim.stats.byRoute['GET /guardrails/assignments/keys']).toBe(1);
+    expect(sim.stats.byRoute['GET /guardrails/assignments/keys'] ?? 0).toBe(0);
     expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys']).toBe(researchGuardrails);
   });
 
@@ -159,6 +159,16 @@ describe('guardrail key assignments over HTTP', () => {
     const run = await runGatesync(['plan'], { cwd, env: simulatorEnv(sim) });
     expect(run.stdout).toContain('No changes.');
     expect(sim.stats.byRoute['GET /keys'] ?? 0).toBe(0);
+    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys'] ?? 0).toBe(0);
+  });
+  it('reads key assignments from the organization-wide listing when workspace lookups saved the request it may waste and it costs no more', async () => {
+    const sim = await start({ state: exampleState() });
+    const text = file(['research-ci'], ['research-notebooks']) + '  platform:\n    guardrails:\n      Staging: [mallory@corp.example]\n  sandbox:\n    guardrails:\n      Experiments: [rupert@corp.example, victor@corp.example]\n';
+    const run = await runGatesync(['plan'], { cwd: workdir({ 'gatesync.yaml': text }), env: simulatorEnv(sim) });
+    expect(run.code, run.stderr).toBe(0);
+    // Three keys, one page of the workspace listing: two lookups saved, and the org-wide key listing (one page) beats one per guardrail.
+    expect(sim.stats.byRoute['GET /workspaces']).toBe(1);
+    expect(sim.stats.byRoute['GET /guardrails/assignments/keys']).toBe(1);
     expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys'] ?? 0).toBe(0);
   });
 });

@@ -129,7 +129,8 @@ async function readWorkspaces(
       return read;
     }),
   );
-  const keyReads = guardrailLists.then((lists) => readKeys(provider, infos, lists, readsKeys, options));
+  // The org-wide key-assignment listing may waste its first page too: only a second request saved pays for it.
+  const keyReads = guardrailLists.then((lists) => readKeys(provider, infos, lists, readsKeys, saved >= 2, options));
   const [guardrails, members, assignments, defaultness, keys] = await Promise.all([
     guardrailLists,
     memberLists,
@@ -336,12 +337,13 @@ async function readKeys(
   workspaces: WorkspaceInfo[],
   guardrailLists: GuardrailInfo[][],
   readsKeys: Set<string>,
+  mayTryOrgWide: boolean,
   options: ObserveOptions,
 ): Promise<Array<KeysRead | undefined>> {
   const guardrails = workspaces.flatMap((w, i) => (readsKeys.has(w.id) ? guardrailLists[i]! : []));
   const [keyLists, assignments] = await Promise.all([
     Promise.all(workspaces.map((w) => (readsKeys.has(w.id) ? provider.listKeys(w.id) : undefined))),
-    readKeyAssignments(provider, guardrails, options),
+    readKeyAssignments(provider, guardrails, mayTryOrgWide, options),
   ]);
   return workspaces.map((_, i) => {
     const keys = keyLists[i];
@@ -355,13 +357,19 @@ async function readKeys(
  * Key assignments of the given guardrails, from whichever listing needs
  * fewer requests, by the rule of `readAssignments`: per guardrail costs at
  * least G requests, the organization-wide listing ⌈T/100⌉ for its T rows,
- * known from its first page. With two guardrails or more that first page is
- * read, alongside the keys, and the whole listing when it costs no more
- * than G; otherwise the run costs one request more than per guardrail.
+ * known from its first page. When the workspace lookups saved the request
+ * that first page may waste, and with two guardrails or more, it is read
+ * alongside the keys, and the whole listing when it costs no more than G;
+ * otherwise the run costs that one request more than per guardrail.
  */
-async function readKeyAssignments(provider: Provider, guardrails: GuardrailInfo[], options: ObserveOptions): Promise<Map<string, Set<string>>> {
+async function readKeyAssignments(
+  provider: Provider,
+  guardrails: GuardrailInfo[],
+  mayTryOrgWide: boolean,
+  options: ObserveOptions,
+): Promise<Map<string, Set<string>>> {
   const byGuardrail = new Map(guardrails.map((g) => [g.id, new Set<string>()]));
-  const first = guardrails.length >= 2 ? await orgWideOrUndefined(() => provider.firstPageOfAllKeyAssignments(), 'key assignments', options) : undefined;
+  const first = mayTryOrgWide && guardrails.length >= 2 ? await orgWideOrUndefined(() => provider.firstPageOfAllKeyAssignments(), 'key assignments', options) : undefined;
   if (first && first.pages <= guardrails.length) {
     options.explain?.(`key assignments: one org-wide listing, ${plural(first.pages, 'request')}; one per guardrail would take at least ${plural(guardrails.length, 'request')}`);
     for (const { keyHash, guardrailId } of await first.readAll()) byGuardrail.get(guardrailId)?.add(keyHash);
