@@ -30,14 +30,16 @@ export function renderFigures(report: BenchReport): string {
       `concurrency ${first?.concurrency ?? 8}, batch size ${first?.batchSize ?? 100}.`,
     '',
     ...headline(report),
-    row(['memberships', 'org members', 'workspaces', 'guardrails', 'assignments', 'file', 'changes: add / remove / assign / move / unassign']),
-    row(['--:', '--:', '--:', '--:', '--:', '--:', '--']),
+    row(['memberships', 'org members', 'workspaces', 'guardrails', 'assignments', 'keys (on a guardrail)', 'file', 'changes: add / remove / assign / move / unassign', 'key changes: assign / move / unassign']),
+    row(['--:', '--:', '--:', '--:', '--:', '--:', '--:', '--', '--']),
   );
   for (const size of sizes) {
     const c = size.changes;
     out.push(
-      row([n(size.memberships), n(size.orgMembers), n(size.workspaces), n(size.guardrails), n(size.assignments), `${n(size.fileLines)} lines`,
-        c ? `${n(c.add)} / ${n(c.remove)} / ${n(c.assign)} / ${n(c.move)} / ${n(c.unassign)}` : '—']),
+      row([n(size.memberships), n(size.orgMembers), n(size.workspaces), n(size.guardrails), n(size.assignments),
+        size.keys === undefined ? '—' : `${n(size.keys)} (${n(size.keyAssignments ?? 0)})`, `${n(size.fileLines)} lines`,
+        c ? `${n(c.add)} / ${n(c.remove)} / ${n(c.assign)} / ${n(c.move)} / ${n(c.unassign)}` : '—',
+        c ? `${n(c.assignKeys)} / ${n(c.moveKeys)} / ${n(c.unassignKeys)}` : '—']),
     );
   }
 

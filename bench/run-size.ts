@@ -67,6 +67,9 @@ export interface SizeResult {
   workspaces: number;
   guardrails: number;
   assignments: number;
+  /** API keys of the organization's workspaces, and how many of them hold a guardrail (absent in reports made before keys). */
+  keys?: number;
+  keyAssignments?: number;
   fileLines: number;
   fileBytes: number;
   concurrency: number;
@@ -104,6 +107,8 @@ export async function runSize(size: OrgSize, options: { baseline: boolean; shape
     workspaces: state.workspaces.length,
     guardrails: state.guardrails.length,
     assignments: state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0),
+    keys: state.workspaces.reduce((sum, w) => sum + (w.keys?.length ?? 0), 0),
+    keyAssignments: state.workspaces.reduce((sum, w) => sum + (w.keys ?? []).filter((key) => key.guardrail_id).length, 0),
     fileLines: yaml.split('\n').length - 1,
     fileBytes: Buffer.byteLength(yaml),
     concurrency: CONCURRENCY,
