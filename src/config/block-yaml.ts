@@ -15,7 +15,7 @@
  * gives. The size limits of `limits.ts` are checked here, as the lines are read.
  */
 import { MAX_DEPTH, MAX_FILE_ENTRIES, MAX_LIST_ENTRIES } from './limits.js';
-import type { SourceProblem } from './source-guards.js';
+import { duplicateKeyProblem, nestingProblem, type SourceProblem } from './source-guards.js';
 import { toPointer, type Locator, type PathSegment } from './yaml-locations.js';
 import type { SourceLocation } from '../model/config.js';
 
@@ -94,9 +94,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
         pending.pair.value = first;
         pending.pair.child = child.place;
         open.push(child);
-        if (open.length > MAX_DEPTH) {
-          return { problem: { offset: first, message: `collections nest deeper than ${MAX_DEPTH} levels`, hint: 'a gatesync file needs at most 6 levels' } };
-        }
+        if (open.length > MAX_DEPTH) return { problem: nestingProblem(first) };
       }
       pending = undefined;
     }
@@ -134,11 +132,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
       const { pairs } = current.place;
       const twin = pairs.get(key.text);
       if (twin !== undefined) {
-        const problem = {
-          offset: first,
-          message: `duplicate key \`${key.text}\`: it is already set at line ${lines.position(twin.key).line}`,
-          hint: 'YAML would keep only the last one: merge the two entries',
-        };
+        const problem = duplicateKeyProblem(first, key.text, lines.position(twin.key).line);
         return { declined: { offset: first, reason: 'a duplicate key', problem } };
       }
       if (pairs.size >= MAX_LIST_ENTRIES) return { problem: tooLong('mapping', current.place.start) };
