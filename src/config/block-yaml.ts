@@ -16,7 +16,7 @@
  */
 import { MAX_DEPTH, MAX_FILE_ENTRIES, MAX_LIST_ENTRIES } from './limits.js';
 import { duplicateKeyProblem, nestingProblem, type SourceProblem } from './source-guards.js';
-import { toPointer, type Locator, type PathSegment } from './yaml-locations.js';
+import { positionAt, toPointer, type Locator, type PathSegment } from './yaml-locations.js';
 import type { SourceLocation } from '../model/config.js';
 
 interface PairPlace {
@@ -276,13 +276,7 @@ class LineIndex {
       else high = middle - 1;
     }
     const before = low >= this.starts.length || this.starts[low]! > offset;
-    let line = before ? 1 : this.numbers[low]!;
-    let lineStart = before ? 0 : this.starts[low]!;
-    for (let newline = this.source.indexOf('\n', lineStart); newline !== -1 && newline < offset; newline = this.source.indexOf('\n', newline + 1)) {
-      line += 1;
-      lineStart = newline + 1;
-    }
-    return { line, col: offset - lineStart + 1 };
+    return before ? positionAt(this.source, offset) : positionAt(this.source, offset, { line: this.numbers[low]!, lineStart: this.starts[low]! });
   }
 }
 
