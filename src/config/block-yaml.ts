@@ -15,8 +15,8 @@
  * gives. The size limits of `limits.ts` are checked here, as the lines are read.
  */
 import { MAX_DEPTH, MAX_FILE_ENTRIES, MAX_LIST_ENTRIES } from './limits.js';
-import type { SourceProblem } from './source-guards.js';
-import { toPointer, type Locator, type PathSegment } from './yaml-locations.js';
+import { duplicateKeyProblem, nestingProblem, type SourceProblem } from './source-guards.js';
+import { positionAt, toPointer, type Locator, type PathSegment } from './yaml-locations.js';
 import type { SourceLocation } from '../model/config.js';
 
 interface PairPlace {
@@ -94,9 +94,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
         pending.pair.value = first;
         pending.pair.child = child.place;
         open.push(child);
-        if (open.length > MAX_DEPTH) {
-          return { problem: { offset: first, message: `collections nest deeper than ${MAX_DEPTH} levels`, hint: 'a gatesync file needs at most 6 levels' } };
-        }
+        if (open.length > MAX_DEPTH) return { problem: nestingProblem(first) };
       }
       pending = undefined;
     }
@@ -134,11 +132,7 @@ export function parseBlockYaml(source: string, file: string): BlockYamlOutcome {
       const { pairs } = current.place;
       const twin = pairs.get(key.text);
       if (twin !== undefined) {
-        const problem = {
-          offset: first,
-          message: `duplicate key \`${key.text}\`: it is already set at line ${lines.position(twin.key).line}`,
-          hint: 'YAML would keep only the last one: merge the two entries',
-        };
+        const problem = duplicateKeyProblem(first, key.text, lines.position(twin.key).line);
         return { declined: { offset: first, reason: 'a duplicate key', problem } };
       }
       if (pairs.size >= MAX_LIST_ENTRIES) return { problem: tooLong('mapping', current.place.start) };
@@ -282,13 +276,7 @@ class LineIndex {
       else high = middle - 1;
     }
     const before = low >= this.starts.length || this.starts[low]! > offset;
-    let line = before ? 1 : this.numbers[low]!;
-    let lineStart = before ? 0 : this.starts[low]!;
-    for (let newline = this.source.indexOf('\n', lineStart); newline !== -1 && newline < offset; newline = this.source.indexOf('\n', newline + 1)) {
-      line += 1;
-      lineStart = newline + 1;
-    }
-    return { line, col: offset - lineStart + 1 };
+    return before ? positionAt(this.source, offset) : positionAt(this.source, offset, { line: this.numbers[low]!, lineStart: this.starts[low]! });
   }
 }
 

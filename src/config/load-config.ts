@@ -103,7 +103,8 @@ function parse(text: string, file: string): ParseResult {
   return { parsed: { raw: checked.config, locator: parsed.locator, hash: sha256(text) }, errors: [], warnings: parsed.warnings };
 }
 
-function problemAt(file: string, source: string, problem: SourceProblem): ParseResult {
+/** The result of a load stopped by a problem found in the text, before anything was parsed. */
+export function problemAt(file: string, source: string, problem: SourceProblem): Lists {
   return { errors: [diagnostic('error', locationAtOffset(file, source, problem.offset), problem.message, problem.hint)], warnings: [] };
 }
 

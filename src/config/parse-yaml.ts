@@ -21,6 +21,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
+import { duplicateKeyProblem } from './source-guards.js';
 import { MAX_EXPANDED_NODES, YAML_MAX_ALIAS_COUNT } from './limits.js';
 import type { Diagnostic, SourceLocation } from '../model/config.js';
 import { DocumentLocator, keyText, type Locator, type PathSegment } from './yaml-locations.js';
@@ -233,11 +234,8 @@ function inspectNodes(
           firstByKey.set(key, pair);
         } else {
           const firstLine = locator.atOffset((first.key as Node | null)?.range?.[0] ?? 0, '').line;
-          diagnostics.error(
-            locator.atOffset((pair.key as Node | null)?.range?.[0] ?? 0, [...path, key]),
-            `duplicate key \`${key}\`: it is already set at line ${firstLine}`,
-            'YAML would keep only the last one: merge the two entries',
-          );
+          const { offset, message, hint } = duplicateKeyProblem((pair.key as Node | null)?.range?.[0] ?? 0, key, firstLine);
+          diagnostics.error(locator.atOffset(offset, [...path, key]), message, hint);
         }
         size += visit(pair.key, path) + visit(pair.value, [...path, key]);
       }

@@ -1,9 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { diagnostic } from './diagnostics.js';
-import { loadConfig } from './load-config.js';
+import { loadConfig, problemAt } from './load-config.js';
 import { checkSourceText, oversizeProblem, type SourceProblem } from './source-guards.js';
 import type { LoadResult } from '../model/config.js';
-import { locationAtOffset } from './yaml-locations.js';
 
 /**
  * Reads and loads the file at `path`, labelling locations with `label`
@@ -23,27 +21,23 @@ export async function readConfig(path: string, label = path): Promise<LoadResult
 export async function readSource(path: string, label: string): Promise<{ text: string } | LoadResult> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) return failure(label, '', { offset: 0, message: `${label} is not a regular file` });
+    if (!info.isFile()) return problemAt(label, '', { offset: 0, message: `${label} is not a regular file` });
     const oversize = oversizeProblem(info.size);
-    if (oversize !== undefined) return failure(label, '', oversize);
+    if (oversize !== undefined) return problemAt(label, '', oversize);
     const bytes = await readFile(path);
     // The file may have grown since `stat`.
     const grown = oversizeProblem(bytes.length);
-    if (grown !== undefined) return failure(label, '', grown);
+    if (grown !== undefined) return problemAt(label, '', grown);
     const decoded = decodeUtf8(bytes);
-    if ('problem' in decoded) return failure(label, decoded.text, decoded.problem);
+    if ('problem' in decoded) return problemAt(label, decoded.text, decoded.problem);
     return { text: decoded.text };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return failure(label, '', { offset: 0, message: 'no such file', hint: 'name the configuration file or folder with -c (default: gatesync.yaml)' });
+      return problemAt(label, '', { offset: 0, message: 'no such file', hint: 'name the configuration file or folder with -c (default: gatesync.yaml)' });
     }
     const reason = error instanceof Error ? error.message : String(error);
-    return failure(label, '', { offset: 0, message: `cannot read the file: ${reason}` });
+    return problemAt(label, '', { offset: 0, message: `cannot read the file: ${reason}` });
   }
-}
-
-function failure(label: string, text: string, problem: SourceProblem): LoadResult {
-  return { errors: [diagnostic('error', locationAtOffset(label, text, problem.offset), problem.message, problem.hint)], warnings: [] };
 }
 
 const UTF16_BYTE_ORDER_MARKS = [

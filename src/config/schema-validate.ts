@@ -10,6 +10,7 @@ import { validate as compiledValidate } from './compiled-schema.js';
 import { diagnostic } from './diagnostics.js';
 import type { RawConfig } from './raw-config.js';
 import { explainSchemaError } from './schema-errors.js';
+import { compareText } from '../model/compare-text.js';
 import type { Diagnostic } from '../model/config.js';
 import type { Locator } from './yaml-locations.js';
 
@@ -88,8 +89,4 @@ function firstAtOrAfter(sorted: readonly ErrorObject[], path: string): number {
     else high = middle;
   }
   return low;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -27,11 +27,14 @@ export function fromPointer(pointer: string): string[] {
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** 1-based line and column of `offset` in `text`, for problems found before the YAML is parsed. */
-export function positionAt(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let newline = text.indexOf('\n'); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) {
+/**
+ * 1-based line and column of `offset` in `text`, for problems found before
+ * the YAML is parsed; counting starts from a known `line` that begins at
+ * `lineStart`, at or before `offset`.
+ */
+export function positionAt(text: string, offset: number, from = { line: 1, lineStart: 0 }): { line: number; col: number } {
+  let { line, lineStart } = from;
+  for (let newline = text.indexOf('\n', lineStart); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) {
     line += 1;
     lineStart = newline + 1;
   }
