@@ -11,7 +11,7 @@ import { parseCliArgs, requestedFormat, invocationOf, type Args } from './args.j
 import { ConfigError, EXIT, StalePlanError, UsageError } from './errors.js';
 import { commandHelp, overview } from './help.js';
 import { redactingIo, type Io } from './io.js';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../package-root.js';
 import { readApiKey } from './api-key.js';
 
 type CommandRunner = (args: Args, io: Io) => Promise<number>;

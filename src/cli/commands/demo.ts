@@ -7,7 +7,7 @@ import { loadConfig } from '../load-config.js';
 import { buildPlan, connect } from '../pipeline.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 import { applyPlan } from './apply.js';
 
 
