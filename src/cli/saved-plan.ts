@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { planDrift } from '../plan/drift.js';
-import { checkSafety, type SafetyCheck } from '../plan/safety.js';
+import type { SafetyCheck } from '../plan/safety.js';
 import type { Plan } from '../model/plan.js';
 import type { HttpProvider } from '../providers/http-provider.js';
 import type { Args } from './args.js';
@@ -81,12 +81,12 @@ export async function verifySavedPlan(
   if (changed.length) {
     throw new StalePlanError(`${changed.join('; ')} since this plan was made; run plan again`);
   }
-  const { plan: fresh, declaredIn } = await buildPlan(config, provider, args, io);
+  // The engine checked the fresh plan against the configuration's limits, never the saved file's.
+  const { plan: fresh, declaredIn, check } = await buildPlan(config, provider, args, io);
   const drift = planDrift(planOf(file), fresh);
   if (drift.length) {
     throw new StalePlanError(`the organization changed since this plan was made (${drift.join('; ')}); run plan again`);
   }
-  const check = checkSafety(fresh, config.safety, args.allowDestructive);
   const remade = toPlanFile(fresh, { ...config, paths }, file.workspaces, config.safety, check, declaredIn);
   const edited = firstDifference(comparable(file), comparable(JSON.parse(renderJson(remade)) as PlanFile));
   if (edited) {

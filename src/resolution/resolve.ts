@@ -158,17 +158,14 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
           );
         }
         guardrailOf.set(userId, { id: guardrail.id, name: guardrail.name, ref: source.ref });
+        // Where the file leaves membership unmanaged it is not read: the API refuses a non-member there, and apply names them.
         // With `prune: false`, live members the file does not list stay members, so they may be assigned.
-        const staying = !members || !config.prune ? observedWorkspace.members.has(userId) : false;
-        const isMember = members?.has(userId) || staying;
-        // Unread where the file leaves membership unmanaged: the API refuses a non-member there, and apply names them.
-        if (!isMember && !observedWorkspace.isDefault && !observedWorkspace.membersUnread) {
+        const isMember = !members || members.has(userId) || (!config.prune && observedWorkspace.members.has(userId));
+        if (!isMember && !observedWorkspace.isDefault) {
           error(
             source.ref.location,
-            members
-              ? `${source.ref.ref} is assigned to guardrail ${guardrail.name} but is not in the members of workspace ${info.slug}`
-              : `${source.ref.ref} is not a member of workspace ${info.slug}, whose membership this file leaves unmanaged`,
-            members ? 'add them to the workspace `members`' : 'add them to the workspace first, or declare its `members`',
+            `${source.ref.ref} is assigned to guardrail ${guardrail.name} but is not in the members of workspace ${info.slug}`,
+            'add them to the workspace `members`',
           );
         }
       }
