@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_GUARDRAIL_IDS as G, EXAMPLE_WORKSPACE_IDS as W, exampleState, type SimulatorState } from '../src/simulator/index.js';
+import { EXAMPLE_GUARDRAIL_IDS as G, EXAMPLE_WORKSPACE_IDS as W, exampleState, type RunningSimulator, type SimulatorState } from '../src/simulator/index.js';
 import { runGatesync, simulatorEnv, workdir } from './support/cli.js';
 import { simulatorPerTest } from './support/org.js';
 
@@ -56,7 +56,8 @@ describe('guardrail key assignments over HTTP', () => {
     expect(sim.stats.byRoute['GET /keys']).toBe(3);
     // One workspace key saves no lookup, so the org-wide listing, whose first page may be wasted, is not tried: one listing per guardrail.
     expect(sim.stats.byRoute['GET /guardrails/assignments/keys'] ?? 0).toBe(0);
-    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys']).toBe(sim.store.listGuardrails(W.research).length);
+    // The workspace's default guardrail takes no key, so its listing is never read.
+    expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys']).toBe(assignableGuardrails(sim, W.research));
 
     const applied = await runGatesync(['apply', '--yes'], { cwd, env });
     expect(applied.code).toBe(0);
@@ -146,7 +147,7 @@ describe('guardrail key assignments over HTTP', () => {
     const cwd = workdir({ 'gatesync.yaml': file(['research-ci'], []) });
     const run = await runGatesync(['plan', '--verbose'], { cwd, env: simulatorEnv(sim) });
     expect(run.stdout).toContain('No changes.');
-    const researchGuardrails = sim.store.listGuardrails(W.research).length;
+    const researchGuardrails = assignableGuardrails(sim, W.research);
     expect(sim.stats.byRoute['GET /guardrails/assignments/keys'] ?? 0).toBe(0);
     expect(sim.stats.byRoute['GET /guardrails/{id}/assignments/keys']).toBe(researchGuardrails);
   });
@@ -175,4 +176,10 @@ describe('guardrail key assignments over HTTP', () => {
 
 function writeFile(cwd: string, text: string): void {
   writeFileSync(join(cwd, 'gatesync.yaml'), text);
+}
+
+/** The guardrails of a workspace that can hold keys: all but its default guardrail. */
+function assignableGuardrails(sim: RunningSimulator, workspace: string): number {
+  const { defaultGuardrailId } = sim.store.requireWorkspace(workspace);
+  return sim.store.listGuardrails(workspace).filter((guardrail) => guardrail.id !== defaultGuardrailId).length;
 }

@@ -53,8 +53,11 @@ function truthOf(sim: RunningSimulator, observed: Observed): Record<string, stri
 
 /** Requests of each way to read the assignments of the guardrails of `slugs`. */
 function listingCosts(state: SimulatorState, slugs: string[]) {
-  const workspaceIds = new Set(state.workspaces.filter((w) => slugs.includes(w.slug)).map((w) => w.id));
-  const guardrails = state.guardrails.filter((g) => g.workspace_id !== null && workspaceIds.has(g.workspace_id));
+  const workspaces = state.workspaces.filter((w) => slugs.includes(w.slug));
+  const workspaceIds = new Set(workspaces.map((w) => w.id));
+  // A default guardrail takes no assignment: its listing is never read.
+  const defaultGuardrails = new Set(workspaces.map((w) => w.default_guardrail_id));
+  const guardrails = state.guardrails.filter((g) => g.workspace_id !== null && workspaceIds.has(g.workspace_id) && !defaultGuardrails.has(g.id));
   const total = state.guardrails.reduce((sum, g) => sum + (g.members?.length ?? 0), 0);
   return {
     guardrails: guardrails.length,

@@ -92,7 +92,9 @@ interface KeysRead {
  * Looks up the file's workspaces, then reads each one's members and
  * guardrails, and the guardrails' assignments as soon as every guardrail is
  * known, without waiting for the member listings. Each workspace is read
- * once, however many keys name it.
+ * once, however many keys name it. A workspace's default guardrail governs
+ * whoever holds no guardrail there and takes no assignment (api.md), so its
+ * assignments are never listed: a member or key on it holds none.
  */
 async function readWorkspaces(
   provider: Provider,
@@ -114,6 +116,8 @@ async function readWorkspaces(
   const infos = [...unique.values()];
   const managed = new Set(scope.workspaces.flatMap((w, i) => (w.managesMembers !== false && workspaceList[i] ? [workspaceList[i]!.id] : [])));
   const readsKeys = new Set(scope.workspaces.flatMap((w, i) => (w.readsKeys && workspaceList[i] ? [workspaceList[i]!.id] : [])));
+  const defaultGuardrails = new Set(infos.flatMap((info) => (info.defaultGuardrailId ? [info.defaultGuardrailId.toLowerCase()] : [])));
+  const assignable = (lists: GuardrailInfo[][]) => lists.flat().filter((g) => !defaultGuardrails.has(g.id.toLowerCase()));
 
   const guardrailLists = Promise.all(
     infos.map(async (info) => ownGuardrails(info, await provider.listGuardrails(info.id), warnings)),
@@ -130,11 +134,11 @@ async function readWorkspaces(
     }),
   );
   // The org-wide key-assignment listing may waste its first page too: only a second request saved pays for it.
-  const keyReads = guardrailLists.then((lists) => readKeys(provider, infos, lists, readsKeys, saved >= 2, options));
+  const keyReads = guardrailLists.then((lists) => readKeys(provider, infos, lists, assignable, readsKeys, saved >= 2, options));
   const [guardrails, members, assignments, defaultness, keys] = await Promise.all([
     guardrailLists,
     memberLists,
-    Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, lists.flat(), firstPage, options)),
+    Promise.all([guardrailLists, allAssignments]).then(([lists, firstPage]) => readAssignments(provider, assignable(lists), firstPage, options)),
     memberLists.then(async (lists) => identifyDefault(infos, lists, await evidence)),
     keyReads,
   ]);
@@ -336,11 +340,12 @@ async function readKeys(
   provider: Provider,
   workspaces: WorkspaceInfo[],
   guardrailLists: GuardrailInfo[][],
+  assignable: (lists: GuardrailInfo[][]) => GuardrailInfo[],
   readsKeys: Set<string>,
   mayTryOrgWide: boolean,
   options: ObserveOptions,
 ): Promise<Array<KeysRead | undefined>> {
-  const guardrails = workspaces.flatMap((w, i) => (readsKeys.has(w.id) ? guardrailLists[i]! : []));
+  const guardrails = assignable(workspaces.flatMap((w, i) => (readsKeys.has(w.id) ? [guardrailLists[i]!] : [])));
   const [keyLists, assignments] = await Promise.all([
     Promise.all(workspaces.map((w) => (readsKeys.has(w.id) ? provider.listKeys(w.id) : undefined))),
     readKeyAssignments(provider, guardrails, mayTryOrgWide, options),
@@ -348,7 +353,7 @@ async function readKeys(
   return workspaces.map((_, i) => {
     const keys = keyLists[i];
     if (!keys) return undefined;
-    const own = new Map(guardrailLists[i]!.map((g) => [g.id, assignments.get(g.id)!]));
+    const own = new Map(guardrailLists[i]!.map((g) => [g.id, assignments.get(g.id) ?? new Set<string>()]));
     return { byHash: new Map(keys.map((key) => [key.hash, key])), assignments: own };
   });
 }
