@@ -20,13 +20,22 @@ const mb = (value: number) => `${Math.round(value)} MB`;
 const mark = (met: boolean) => (met ? '✓' : '✗');
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 
+/** The simulator's mean answer time over every gatesync run, as the bounds count it. */
+function measuredRoundTrip(sizes: readonly SizeResult[]): string {
+  const phases = sizes.flatMap((size) => [size.plan, size.apply]).filter((phase) => phase?.roundTripMs !== undefined);
+  const requests = phases.reduce((sum, phase) => sum + phase!.requests, 0);
+  if (requests === 0) return '';
+  const mean = phases.reduce((sum, phase) => sum + phase!.roundTripMs! * phase!.requests, 0) / requests;
+  return ` (${mean.toFixed(1)} ms on average with its own work and its timers' lag; the bounds count that)`;
+}
+
 export function renderFigures(report: BenchReport): string {
   const out: string[] = [];
   const sizes = report.sizes;
   const first = sizes[0];
   out.push(
     `Run of ${report.date.slice(0, 10)}: Node ${report.node}, ${report.cpus} CPUs (load average ${report.loadAverage.start.toFixed(1)} ` +
-      `at the start, ${report.loadAverage.end.toFixed(1)} at the end), ${report.latencyMs} ms added to every request, ` +
+      `at the start, ${report.loadAverage.end.toFixed(1)} at the end), every answer ${report.latencyMs} ms after its request arrived${measuredRoundTrip(sizes)}, ` +
       `concurrency ${first?.concurrency ?? 8}, batch size ${first?.batchSize ?? 100}.`,
     '',
     ...headline(report),

@@ -6,7 +6,7 @@
  * final state through messages.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startSimulator, type SimulatorState } from '../src/simulator/index.js';
 
@@ -23,6 +23,12 @@ export interface ThreadStats {
   violations: string[];
   /** Every request since the last reset, in arrival order. */
   log: LoggedRequest[];
+  /**
+   * Mean time from a request's arrival to the end of its answer, in ms: the
+   * latency asked for plus the simulator's own work and its timers' lag (a
+   * timer fires up to a millisecond late, never early).
+   */
+  answerMs: number;
 }
 
 type Command = 'reset' | 'stats' | 'snapshot' | 'close';
@@ -88,10 +94,19 @@ export class SimulatorThread {
 
 async function serve(port: NonNullable<typeof parentPort>, { state, latencyMs }: Start): Promise<void> {
   let log: LoggedRequest[] = [];
-  // The simulator's own log holds writes only; the lower bound needs every read's path and offset too.
+  const arrivals = new WeakMap<ServerResponse, number>();
+  let answers = { count: 0, totalMs: 0 };
+  // The simulator's own log holds writes only; the lower bound needs every read's path and offset too, and how long answers took.
   subscribe('http.server.request.start', (message) => {
-    const { request } = message as { request: IncomingMessage };
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+    arrivals.set(response, performance.now());
     log.push({ method: request.method ?? 'GET', url: request.url ?? '/' });
+  });
+  subscribe('http.server.response.finish', (message) => {
+    const arrived = arrivals.get((message as { response: ServerResponse }).response);
+    if (arrived === undefined) return;
+    answers.count += 1;
+    answers.totalMs += performance.now() - arrived;
   });
   const simulator = await startSimulator({ port: 0, state, latencyMs });
   port.on('message', async ({ id, command }: { id: number; command: Command }) => {
@@ -100,10 +115,12 @@ async function serve(port: NonNullable<typeof parentPort>, { state, latencyMs }:
         case 'reset':
           simulator.stats.reset();
           log = [];
+          answers = { count: 0, totalMs: 0 };
           return port.postMessage({ id });
         case 'stats': {
           const { requests, writes, maxInFlight, violations } = simulator.stats;
-          return port.postMessage({ id, value: { requests, writes, maxInFlight, violations, log } satisfies ThreadStats });
+          const answerMs = answers.count ? answers.totalMs / answers.count : latencyMs;
+          return port.postMessage({ id, value: { requests, writes, maxInFlight, violations, log, answerMs } satisfies ThreadStats });
         }
         case 'snapshot':
           return port.postMessage({ id, value: JSON.stringify(simulator.store.snapshot()) });

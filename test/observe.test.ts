@@ -143,10 +143,18 @@ describe('observe: reading assignments', () => {
     expect(sim.stats.requests).toBeLessThanOrEqual(script);
   });
 
-  it('looks up a single workspace rather than listing them all', async () => {
+  it('finds a single workspace with one request when the listing fits on one page', async () => {
     const { byRoute } = await observeCounting(org(5, 250, 700), ['ws-002']);
+    // The listing's first page is asked before the file is known; holding every workspace, it spares the lookup.
+    expect(byRoute['GET /workspaces']).toBe(1);
+    expect(byRoute['GET /workspaces/{id}']).toBeUndefined();
+  });
+
+  it('looks a single workspace up when the listing takes more pages than that', async () => {
+    const { byRoute, observed } = await observeCounting(org(120, 2, 60), ['ws-002']);
+    expect(byRoute['GET /workspaces']).toBe(1);
     expect(byRoute['GET /workspaces/{id}']).toBe(1);
-    expect(byRoute['GET /workspaces']).toBeUndefined();
+    expect(observed.workspacesByKey.get('ws-002')?.info.slug).toBe('ws-002');
   });
 
   it('falls back to per-guardrail listings when the org-wide listing is refused', async () => {
@@ -175,6 +183,7 @@ describe('observe: reading assignments', () => {
 
   it('makes no assignment request for a file without workspaces', async () => {
     const { byRoute } = await observeCounting(org(2, 20), []);
-    expect(Object.keys(byRoute)).toEqual(['GET /organization/members']);
+    // The two reads that need nothing from the file, and nothing else.
+    expect(Object.keys(byRoute).sort()).toEqual(['GET /organization/members', 'GET /workspaces']);
   });
 });

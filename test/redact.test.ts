@@ -15,6 +15,30 @@ describe('redactKey', () => {
     expect(redactKey(`${KEY.slice(30)}${KEY}`, KEY)).toBe('[REDACTED]');
   });
 
+  it('masks exactly what masking every twelve-character run of the key would, on random texts', () => {
+    const naive = (text: string, key: string) => {
+      const covered = new Array<boolean>(text.length).fill(false);
+      for (let i = 0; i + 12 <= key.length; i++) {
+        const fragment = key.slice(i, i + 12);
+        for (let at = text.indexOf(fragment); at !== -1; at = text.indexOf(fragment, at + 1)) covered.fill(true, at, at + 12);
+      }
+      return text.replace(/[^]/g, (char, at: number) => (covered[at] ? (covered[at - 1] ? '' : '[REDACTED]') : char));
+    };
+    let seed = 7;
+    const random = (below: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % below;
+    for (let round = 0; round < 300; round++) {
+      // A short alphabet repeats blocks inside the key and makes near-misses common; a long one puts each run at one place only.
+      const alphabet = round % 2 ? 'ab-c' : 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
+      const key = Array.from({ length: 12 + random(40) }, () => alphabet[random(alphabet.length)]).join('');
+      let text = '';
+      while (text.length < 200) {
+        const start = random(key.length);
+        text += random(2) ? key.slice(start, start + 10 + random(6)) : 'abc-xyz'[random(7)]!;
+      }
+      expect(redactKey(text, key), `key ${key}, text ${text}`).toBe(naive(text, key));
+    }
+  });
+
   it('leaves text without such a run exactly as it was', () => {
     const json = JSON.stringify({ workspaces: ['/workspaces/research'], count: 1, key: KEY.slice(0, 11) });
     expect(redactKey(json, KEY)).toBe(json);

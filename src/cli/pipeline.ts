@@ -12,7 +12,7 @@ import type { RequestEvent } from '../providers/api-client.js';
 import { HttpProvider } from '../providers/http-provider.js';
 import { REDACTED } from '../providers/redact.js';
 import type { Observed } from '../model/observed.js';
-import type { OrgMember } from '../model/org.js';
+import type { StartedReads } from '../providers/observe.js';
 import { apiKeySource } from './api-key.js';
 import type { Args } from './args.js';
 import { ConfigError, UsageError } from './errors.js';
@@ -56,15 +56,15 @@ export interface Planned {
  * are requested before the file is parsed, so the two overlap.
  */
 export async function planFile(provider: HttpProvider, args: Args, io: Io): Promise<Planned & { config: Config }> {
-  const orgMembers = startReading(provider);
+  const started = startReading(provider);
   const config = await loadConfig(args, io);
-  return { config, ...(await buildPlan(config, provider, args, io, orgMembers)) };
+  return { config, ...(await buildPlan(config, provider, args, io, started)) };
 }
 
 /** The engine's plan, its warnings printed; throws `ConfigError` when the file does not match the organization. */
-export async function buildPlan(config: Config, provider: HttpProvider, args: Args, io: Io, orgMembers?: Promise<OrgMember[]>): Promise<Planned> {
+export async function buildPlan(config: Config, provider: HttpProvider, args: Args, io: Io, started?: StartedReads): Promise<Planned> {
   const explain = args.verbose ? (message: string) => io.stderr(`[plan] ${message}\n`) : undefined;
-  const outcome = await planOrganization(config, provider, { explain, orgMembers, allowDestructive: args.allowDestructive });
+  const outcome = await planOrganization(config, provider, { explain, started, allowDestructive: args.allowDestructive });
   // Diagnostics already name the file each one is about, as `-c` named it.
   printDiagnostics(io, outcome.warnings);
   if (!outcome.plan) throw new ConfigError(outcome.errors);

@@ -107,6 +107,7 @@ export async function readConfigSet(sources: readonly ConfigSource[]): Promise<L
   for (const source of sources) {
     const read = await readSource(source.path, source.label);
     const parsed = 'text' in read ? parseConfig(read.text, source.label) : read;
+    await breathe();
     errors.push(...parsed.errors);
     warnings.push(...parsed.warnings);
     if (!('parsed' in parsed) || parsed.parsed === undefined) continue;
@@ -138,6 +139,15 @@ export async function readConfigSet(sources: readonly ConfigSource[]): Promise<L
     errors: capped(inFileOrder(built.errors, rank)),
     warnings: capped([...warnings, ...inFileOrder(built.warnings, rank)]),
   };
+}
+
+/**
+ * Parsing and building are long runs of CPU work. The organization is read
+ * meanwhile (`startReading`): between them, answers that arrived get their
+ * follow-up requests sent, instead of waiting for the whole file.
+ */
+function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The set may be no larger than one file may be. */

@@ -7,12 +7,11 @@
  */
 import type { Config, Diagnostic } from '../model/config.js';
 import type { Observed } from '../model/observed.js';
-import type { OrgMember } from '../model/org.js';
 import type { Plan } from '../model/plan.js';
 import { plan } from '../plan/plan.js';
 import { checkSafety, type SafetyCheck } from '../plan/safety.js';
 import { withScimWarnings } from '../plan/scim-warnings.js';
-import { observe } from '../providers/observe.js';
+import { observe, startObserving, type StartedReads } from '../providers/observe.js';
 import type { Provider } from '../providers/provider.js';
 import { resolve, scopeOf } from '../resolution/resolve.js';
 
@@ -21,8 +20,8 @@ export interface PlanOptions {
   allowDestructive?: boolean;
   /** Reports read decisions worth explaining (`--verbose`). */
   explain?: (message: string) => void;
-  /** The organization's members, when their read was started earlier (see `startReading`). */
-  orgMembers?: Promise<OrgMember[]>;
+  /** The reads every plan starts with, when they were started earlier (see `startReading`). */
+  started?: StartedReads;
 }
 
 export type PlanOutcome =
@@ -30,7 +29,7 @@ export type PlanOutcome =
   | { plan?: undefined; observed: Observed; errors: Diagnostic[]; warnings: Diagnostic[] };
 
 export async function planOrganization(config: Config, provider: Provider, options: PlanOptions = {}): Promise<PlanOutcome> {
-  const observed = await observe(provider, scopeOf(config), { explain: options.explain, orgMembers: options.orgMembers });
+  const observed = await observe(provider, scopeOf(config), { explain: options.explain, started: options.started });
   const resolved = resolve(config, observed);
   if (!resolved.desired) return { observed, errors: resolved.errors, warnings: resolved.warnings };
   const planned = plan(resolved.desired, observed);
@@ -41,13 +40,11 @@ export async function planOrganization(config: Config, provider: Provider, optio
 }
 
 /**
- * Starts the one read every plan needs, whatever the file says: the
- * organization's members. Called before the file is parsed, it overlaps the
- * parse with the network; pass the result to `planOrganization`.
+ * Starts the reads every plan makes, whatever the file says: the
+ * organization's members and the first page of the workspace listing.
+ * Called before the file is loaded, it overlaps loading with the network;
+ * pass the result to `planOrganization`.
  */
-export function startReading(provider: Provider): Promise<OrgMember[]> {
-  const members = provider.listOrgMembers();
-  // Awaited by `planOrganization`; a failure before then must not surface as an unhandled rejection.
-  members.catch(() => undefined);
-  return members;
+export function startReading(provider: Provider): StartedReads {
+  return startObserving(provider);
 }

@@ -16,18 +16,38 @@ import type { FirstPage, Provider } from './provider.js';
 export interface ObserveOptions {
   /** Reports decisions worth explaining under `--verbose`. */
   explain?: (message: string) => void;
-  /** The organization's members, when their read was already started. */
-  orgMembers?: Promise<OrgMember[]>;
+  /** The reads every plan starts with, when they were already started (see `startObserving`). */
+  started?: StartedReads;
+}
+
+/** The reads that need nothing from the file: the organization's members and the first page of the workspace listing. */
+export interface StartedReads {
+  orgMembers: Promise<OrgMember[]>;
+  /** `undefined` when the API refused the listing: the workspaces are then looked up one by one. */
+  workspaces: Promise<FirstPage<WorkspaceInfo> | undefined>;
+}
+
+/**
+ * Starts the reads every plan makes whatever its file says, so that they
+ * can overlap with loading the file. Failures surface where they are
+ * awaited, never as unhandled rejections.
+ */
+export function startObserving(provider: Provider): StartedReads {
+  const orgMembers = provider.listOrgMembers();
+  orgMembers.catch(() => undefined);
+  const workspaces = orgWideOrUndefined(() => provider.firstPageOfWorkspaces(), 'workspaces', {});
+  workspaces.catch(() => undefined);
+  return { orgMembers, workspaces };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function observe(provider: Provider, scope: Scope, options: ObserveOptions = {}): Promise<Observed> {
-  const orgMemberList = options.orgMembers ?? provider.listOrgMembers();
+  const started = options.started ?? startObserving(provider);
   const warnings: string[] = [];
   const [orgMembers, workspaces] = await Promise.all([
-    orgMemberList.then((list) => new Map(list.map((m) => [m.userId, m]))),
-    readWorkspaces(provider, scope, orgMemberList, warnings, options),
+    started.orgMembers.then((list) => new Map(list.map((m) => [m.userId, m]))),
+    readWorkspaces(provider, scope, started, warnings, options),
   ]);
   const { workspaceList, listed, read, assignments } = workspaces;
 
@@ -99,7 +119,7 @@ interface KeysRead {
 async function readWorkspaces(
   provider: Provider,
   scope: Scope,
-  orgMemberList: Promise<OrgMember[]>,
+  started: StartedReads,
   warnings: string[],
   options: ObserveOptions,
 ): Promise<{
@@ -108,7 +128,8 @@ async function readWorkspaces(
   read: WorkspaceRead[];
   assignments: Map<string, Set<string>>;
 }> {
-  const { workspaceList, listed, saved } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), options);
+  const orgMemberList = started.orgMembers;
+  const { workspaceList, listed, saved } = await findWorkspaces(provider, scope.workspaces.map((w) => w.key), started.workspaces, options);
   // Read with the listings, so it costs no round trip; only when the lookups saved the one request it may waste (see `readAssignments`).
   const allAssignments = saved >= 1 ? orgWideOrUndefined(() => provider.firstPageOfAllAssignments(), 'assignments', options) : Promise.resolve(undefined);
   const unique = new Map<string, WorkspaceInfo>();
@@ -158,15 +179,16 @@ async function readWorkspaces(
  * beyond one lookup per key).
  *
  * The yardstick is a script on the official SDK reading what the file
- * manages one call after another: list the organization's members; per
- * workspace, look it up, list its members and its guardrails; per guardrail,
- * list its assignments. A plan makes no more requests than that script:
- * - lookups cost W requests for W keys; the workspace listing costs
- *   ⌈N/100⌉ for the N workspaces of the organization, unknown until its
- *   first page. With one key the lookup is never beaten. With W ≥ 2 the
- *   first page replaces the first lookup; the rest is read when the listing
- *   costs no more than W in all, saving W − ⌈N/100⌉; otherwise each key is
- *   looked up, one request more than the script (only when N > 100·W);
+ * manages one call after another: list the organization's members and the
+ * workspaces; per workspace, list its members and its guardrails; per
+ * guardrail, list its assignments. A plan makes no more requests than that
+ * script:
+ * - the workspace listing's first page is asked before the file is read
+ *   (`startObserving`), since every plan needs it or a lookup: it costs
+ *   ⌈N/100⌉ for the N workspaces of the organization, the script's cost. It
+ *   is read to the end when that costs no more than a lookup per key (W),
+ *   saving W − ⌈N/100⌉; otherwise each key is looked up, W + 1 requests in
+ *   all, never more than the script's listing when W < ⌈N/100⌉;
  * - the org-wide assignment listing may waste its first page, so it is read
  *   only when the lookups saved at least that request;
  * - identifying the default workspace costs nothing unless a workspace whose
@@ -177,22 +199,20 @@ async function readWorkspaces(
 async function findWorkspaces(
   provider: Provider,
   keys: string[],
+  firstPage: Promise<FirstPage<WorkspaceInfo> | undefined>,
   options: ObserveOptions,
 ): Promise<{ workspaceList: Array<WorkspaceInfo | undefined>; listed?: WorkspaceInfo[]; saved: number }> {
   const lookups = new Set(keys).size;
-  if (lookups >= 2) {
-    const first = await provider.firstPageOfWorkspaces();
-    if (first.pages <= lookups) {
-      options.explain?.(`workspaces: one listing, ${plural(first.pages, 'request')} for ${plural(lookups, 'workspace key')}`);
-      const listed = await first.readAll();
-      const byId = new Map(listed.map((w) => [w.id.toLowerCase(), w]));
-      const bySlug = new Map(listed.map((w) => [w.slug, w]));
-      return { workspaceList: keys.map((key) => byId.get(key) ?? bySlug.get(key)), listed, saved: lookups - first.pages };
-    }
-    options.explain?.(`workspaces: one lookup per key; the listing would take ${plural(first.pages, 'request')}`);
-    return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: -1 };
+  const first = await firstPage;
+  if (first && first.pages <= Math.max(1, lookups)) {
+    options.explain?.(`workspaces: one listing, ${plural(first.pages, 'request')} for ${plural(lookups, 'workspace key')}`);
+    const listed = await first.readAll();
+    const byId = new Map(listed.map((w) => [w.id.toLowerCase(), w]));
+    const bySlug = new Map(listed.map((w) => [w.slug, w]));
+    return { workspaceList: keys.map((key) => byId.get(key) ?? bySlug.get(key)), listed, saved: lookups - first.pages };
   }
-  return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: 0 };
+  if (first) options.explain?.(`workspaces: one lookup per key; the listing would take ${plural(first.pages, 'request')}`);
+  return { workspaceList: await Promise.all(keys.map((key) => provider.getWorkspace(key))), saved: -1 };
 }
 
 interface MembersRead {

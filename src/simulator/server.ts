@@ -2,8 +2,10 @@
  * The simulated ModelGates management API over real HTTP (node:http, bound
  * to 127.0.0.1), for the provider and CLI tests, the demo and benchmarks.
  *
- * Per request: count it, draw its fault, read the body, wait `latencyMs`,
- * then answer the fault or check the key, route, validate and call the store.
+ * Per request: count it, draw its fault, read the body, wait until
+ * `latencyMs` after the request arrived (reading the body is part of the
+ * round trip, not added to it), then answer the fault or check the key,
+ * route, validate and call the store.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -140,7 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     const body = await readBody(request);
     if (logEntry !== undefined && matched !== undefined) describeBatch(logEntry, matched.route, body.value);
-    await delays.sleep(latencyMs);
+    await delays.until(startedAt + latencyMs);
     if (response.destroyed) return;
 
     if (fault.kind !== 'none') recordFault(fault, logEntry);
@@ -310,9 +312,14 @@ async function readBody(request: IncomingMessage): Promise<ReadBody> {
 /** Latency timers that `close()` can release at once, so shutdown never waits on them. */
 class DelayTimers {
   private readonly pending = new Map<NodeJS.Timeout, () => void>();
+  private released = false;
 
-  sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
+  /** Resolves at `deadline` (a `performance.now()` time) or just after, never before: timers may fire up to a millisecond early. */
+  async until(deadline: number): Promise<void> {
+    for (let left = deadline - performance.now(); left > 0 && !this.released; left = deadline - performance.now()) await this.sleep(Math.ceil(left));
+  }
+
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(timer);
@@ -323,6 +330,7 @@ class DelayTimers {
   }
 
   releaseAll(): void {
+    this.released = true;
     for (const [timer, resolve] of this.pending) {
       clearTimeout(timer);
       resolve();
