@@ -7,29 +7,18 @@
 import { BlockList, isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Pool, type Dispatcher } from 'undici';
+import type { Agent } from 'node:http';
 import { ApiError, TransportError, apiErrorFromBody, describeBody, excerpt, parseJson } from './api-error.js';
 import { apiKeyProblem } from './api-key.js';
+import { ANSWER_TIMEOUT, CONNECT_TIMEOUT, connectionPool, exchange } from './http-exchange.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES } from './request-defaults.js';
 import { gatesyncUserAgent } from './user-agent.js';
 
 /** Answers worth another try: the request did not take effect, or may be repeated safely (bulk writes are idempotent). */
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-const RETRYABLE_ERROR_CODES = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
+const RETRYABLE_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', CONNECT_TIMEOUT, ANSWER_TIMEOUT]);
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** An unreachable host fails each attempt after this long, not after the operating system's minutes. */
-const CONNECT_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 20_000;
 /** Only the start of an error body is read: messages show a short excerpt of it anyway. */
@@ -106,7 +95,7 @@ export function checkBaseUrl(baseUrl: string): URL {
 
 export class ApiClient {
   readonly stats: ApiClientStats = { requests: 0, retries: 0 };
-  private readonly pool: Pool;
+  private readonly pool: Agent;
   private readonly url: URL;
   private readonly basePath: string;
   private readonly limit: LimitFunction;
@@ -116,6 +105,7 @@ export class ApiClient {
   private readonly random: () => number;
   private readonly deadlineTimer: NodeJS.Timeout | undefined;
   private expired = false;
+  private closed = false;
   /** Each request in flight, aborted at the run deadline, with its `METHOD path` for the message. */
   private readonly inFlight = new Map<AbortController, string>();
 
@@ -124,7 +114,7 @@ export class ApiClient {
     if (problem !== undefined) throw new Error(`the management key is not usable: ${problem}`);
     this.url = checkBaseUrl(options.baseUrl);
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-    this.pool = new Pool(this.url.origin, { connections: concurrency, keepAliveTimeout: 10_000, connect: { timeout: CONNECT_TIMEOUT_MS } });
+    this.pool = connectionPool(this.url, concurrency);
     this.basePath = this.url.pathname.replace(/\/+$/, '');
     this.limit = pLimit(concurrency);
     this.headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json', 'user-agent': gatesyncUserAgent() };
@@ -150,14 +140,15 @@ export class ApiClient {
   }
 
   /**
-   * Ends the client. Requests still in flight (the siblings of one that
-   * failed) are aborted: their answers can no longer matter, and a pool
-   * closed gracefully under a failing TLS handshake never finishes closing.
+   * Ends the client at once, so the process can exit. Requests still in
+   * flight (the siblings of one that failed) are aborted and none starts
+   * after: their answers can no longer matter.
    */
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.deadlineTimer);
     for (const abort of this.inFlight.keys()) abort.abort();
-    await this.pool.destroy();
+    this.pool.destroy();
   }
 
   /** Sends one call, retrying what is safe to retry; throws `ApiError` or `TransportError`. */
@@ -193,23 +184,24 @@ export class ApiClient {
     this.stats.requests++;
     const abort = new AbortController();
     this.inFlight.set(abort, `${method} ${path}`);
+    // An attempt that wakes from its backoff after `close` must not open a connection again.
+    if (this.closed) abort.abort();
     try {
-      const timeout = this.requestTimeout();
-      const response = await this.pool.request({
-        method: method as 'GET' | 'POST',
+      const response = await exchange(this.pool, this.url, {
+        method,
         path: this.basePath + path,
-        body,
         headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+        body,
+        answerTimeoutMs: this.requestTimeout(),
+        maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
         signal: abort.signal,
       });
-      if (response.statusCode >= 200 && response.statusCode < 300) return this.success(response.statusCode, await response.body.text(), method, path);
-      const text = await readStart(response.body, MAX_ERROR_BODY_BYTES);
+      const { status, body: text } = response;
+      if (status >= 200 && status < 300) return this.success(status, text, method, path);
       return {
         ok: false,
-        error: apiErrorFromBody(response.statusCode, text, method, path, this.options.apiKey, this.hintFor(response.statusCode, text)),
-        retryable: RETRYABLE_STATUSES.has(response.statusCode),
+        error: apiErrorFromBody(status, text, method, path, this.options.apiKey, this.hintFor(status, text)),
+        retryable: RETRYABLE_STATUSES.has(status),
         retryAfterMs: parseRetryAfter(response.headers),
       };
     } catch (error) {
@@ -259,21 +251,18 @@ export class ApiClient {
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
         return `the host ${this.url.hostname} was not found (DNS ${code}): check the host name in MODELGATES_BASE_URL and the network`;
-      case 'UND_ERR_CONNECT_TIMEOUT':
+      case CONNECT_TIMEOUT:
       case 'ETIMEDOUT':
       case 'EHOSTUNREACH':
       case 'ENETUNREACH':
         return `no connection to ${host} (${code}): check MODELGATES_BASE_URL, the network, and any proxy or firewall`;
-      case 'UND_ERR_HEADERS_TIMEOUT':
-      case 'UND_ERR_BODY_TIMEOUT':
+      case ANSWER_TIMEOUT:
         return `${host} sent no answer within ${timeoutSeconds} s (${code})`;
       case 'ECONNRESET':
       case 'EPIPE':
-      case 'UND_ERR_SOCKET':
-      case 'UND_ERR_CLOSED':
         return `${host} closed the connection before answering (${code})`;
       default:
-        if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
+        if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') {
           return `the TLS certificate of ${host} was not accepted (${code}): check the host name in MODELGATES_BASE_URL; behind a proxy that inspects TLS, NODE_EXTRA_CA_CERTS names its certificate authority`;
         }
         return `no answer from ${host}: ${excerpt(`${code} ${(error as Error)?.message ?? String(error)}`, this.options.apiKey)}`;
@@ -318,24 +307,6 @@ export class ApiClient {
     }
     await sleep(ms);
   }
-}
-
-/**
- * The first `maxBytes` of a body; the rest is not downloaded (the connection
- * is dropped instead), so a huge error page costs no memory or time.
- */
-async function readStart(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= maxBytes) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 type Attempt = { ok: true; status: number; value: unknown } | Failure;
