@@ -100,7 +100,7 @@ function buildStates(memberships: number, seed: number): { desired: Desired; obs
       else if (draw < 0.05) target = undefined;
       else if (draw < 0.1) target = (current + 1) % GUARDRAILS_PER_WORKSPACE;
       else target = current;
-      if (target !== undefined) guardrails.get(guardrailInfos[target]!.id)!.members.set(userId, {});
+      if (target !== undefined) guardrails.get(guardrailInfos[target]!.id)!.members!.set(userId, {});
     }
     desiredWorkspaces.push({ info, members, prune: true, allowEmpty: false, protected: new Set(), safety: DEFAULT_SAFETY, guardrails });
   }

@@ -212,16 +212,26 @@ const errorCases: ErrorCase[] = [
   {
     name: 'guardrail neither list nor mapping: one message for the oneOf',
     text: doc('version: 1', 'workspaces:', '  research:', '    guardrails:', '      Daily cap: a@b.co'),
-    message: '`Daily cap`: expected a list or a mapping with `members`, got the string "a@b.co"',
+    message: '`Daily cap`: expected a list or a mapping with `members` or `keys`, got the string "a@b.co"',
     line: 5,
     col: 18,
   },
   {
-    name: 'guardrail long form without members',
+    name: 'guardrail long form with neither members nor keys, in block style',
     text: doc('version: 1', 'workspaces:', '  research:', '    guardrails:', '      Daily cap:', '        prune: false'),
-    message: '`Daily cap` is missing `members`',
+    message: '`Daily cap` has neither `members` nor `keys`',
     line: 5,
     col: 7,
+    path: '/workspaces/research/guardrails/Daily cap',
+    hint: 'add at least one: `members: [ group:ml-team ]` or `keys: [ research-ci ]`',
+  },
+  {
+    name: 'guardrail long form with neither members nor keys, in flow style',
+    text: doc('version: 1', 'workspaces:', '  research:', '    guardrails:', '      GPU heavy: [a@b.co]', '      Daily cap: { allow_empty: true }'),
+    message: '`Daily cap` has neither `members` nor `keys`',
+    line: 6,
+    col: 7,
+    hint: 'add at least one: `members: [ group:ml-team ]` or `keys: [ research-ci ]`',
   },
   {
     name: 'safety percentage over 100',
@@ -466,6 +476,8 @@ describe('loadConfig errors', () => {
   it('reports an unknown field once, without also reporting the field it misspells as missing', () => {
     const result = load(doc('version: 1', 'workspaces:', '  research:', '    guardrails:', '      Daily cap:', '        member: [a@b.co]'));
     expect(only(result.errors)).toMatchObject({ message: 'unknown field `member`', hint: 'did you mean `members`?' });
+    const keys = load(doc('version: 1', 'workspaces:', '  research:', '    guardrails:', '      Daily cap:', '        kyes: [research-ci]'));
+    expect(only(keys.errors)).toMatchObject({ message: 'unknown field `kyes`', hint: 'did you mean `keys`?' });
   });
 
   it('keeps the errors of the branch whose type matched when a oneOf fails', () => {

@@ -257,3 +257,39 @@ describe('planner: guardrail key assignments', () => {
     expect(planDrift(before, after)).toEqual(['keys of guardrail A (workspace research): 1 key differs']);
   });
 });
+
+describe('planner: a guardrail named for its keys only', () => {
+  const org = (guardrails: Record<string, string[]>, keys: Record<string, string | null> = {}): OrgSpec => ({
+    users,
+    workspaces: { research: { members: ['u1', 'u2', 'u3'], guardrails: { A: [], B: [], ...guardrails }, keys } },
+  });
+  it.each<[string, OrgSpec, DesiredSpec, string[]]>([
+    [
+      'its keys are reconciled, its members left alone',
+      org({ A: ['u1', 'u2'] }, { k1: 'A', k2: null }),
+      { members: ['u1', 'u2', 'u3'], guardrails: { A: { keys: ['k2'] } } },
+      ['assign-key research/A k2', 'unassign-key research/A k1'],
+    ],
+    ['a member listed under B who holds A moves to B: one assign', org({ A: ['u1', 'u2'] }), { guardrails: { A: { keys: [] }, B: ['u1'] } }, ['move research/A->B u1']],
+    [
+      'a member leaving the workspace is unassigned from it first',
+      org({ A: ['u1', 'u2'] }),
+      { members: ['u1', 'u3'], guardrails: { A: { keys: [] } } },
+      ['unassign research/A u2', 'remove research u2'],
+    ],
+    ['a member on it listed under no guardrail stays', org({ A: ['u1'], B: ['u2'] }), { guardrails: { A: { keys: [] }, B: [] } }, ['unassign research/B u2']],
+  ])('%s', (_name, live, desired, expected) => {
+    const result = planOf(live, { research: desired });
+    expect(result.changes.map(compact)).toEqual(expected);
+    // Leaving alone is not keeping: the plan lists no member of A as kept either.
+    expect(result.kept).toEqual([]);
+  });
+
+  it('records its members as read but not managed, so safety weighs no unassign against it', () => {
+    const result = planOf(org({ A: ['u1', 'u2'] }, { k1: 'A' }), { research: { guardrails: { A: { keys: ['k1'] } } } });
+    expect(result.resources.filter((r) => r.id === 'g-research-A').map((r) => [r.type, r.managed, r.userIds.join(',')])).toEqual([
+      ['guardrail', false, 'u1,u2'],
+      ['guardrail-keys', true, 'h-k1'],
+    ]);
+  });
+});

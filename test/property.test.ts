@@ -62,23 +62,25 @@ describe('property: apply(plan(desired, observed)) reaches desired and nothing e
       } else if (!workspace.info.slug.startsWith('default')) {
         expect([...live].sort()).toEqual([...was].sort());
       }
-      const wantedAnywhere = new Set([...workspace.guardrails.values()].flatMap((g) => [...g.members.keys()]));
+      const wantedAnywhere = new Set([...workspace.guardrails.values()].flatMap((g) => [...(g.members?.keys() ?? [])]));
       const guardrailIds = Object.keys(after.assignments).filter((id) => id.startsWith(`g-${workspace.info.slug}-`));
       for (const guardrailId of guardrailIds) {
         const now = new Set(after.assignments[guardrailId]);
         const then = new Set(before.assignments[guardrailId]);
         const managed = workspace.guardrails.get(guardrailId);
-        if (managed) {
-          for (const userId of managed.members.keys()) expect(now.has(userId)).toBe(true);
+        const wanted = managed?.members;
+        if (managed && wanted) {
+          for (const userId of wanted.keys()) expect(now.has(userId)).toBe(true);
           for (const userId of now) {
             const kept = then.has(userId) && (!managed.prune || workspace.protected.has(userId));
-            expect(managed.members.has(userId) || kept).toBe(true);
+            expect(wanted.has(userId) || kept).toBe(true);
           }
           for (const userId of then) {
             const keep = (workspace.protected.has(userId) || !managed.prune) && !wantedAnywhere.has(userId) && live.has(userId);
             if (keep) expect(now.has(userId), `${userId} kept on ${guardrailId}`).toBe(true);
           }
         } else {
+          // Not named, or named for its keys only: members leave it only to move or to leave the workspace.
           for (const userId of now) expect(then.has(userId)).toBe(true);
           for (const userId of then) {
             const leftWorkspace = workspace.members !== undefined && !live.has(userId);

@@ -34,7 +34,7 @@ const rawWorkspace: Fields<RawWorkspace> = {
   safety: 'optional',
   guardrails: 'optional',
 };
-const rawGuardrailOptions: Fields<RawGuardrailOptions> = { members: 'required', keys: 'optional', prune: 'optional', allow_empty: 'optional' };
+const rawGuardrailOptions: Fields<RawGuardrailOptions> = { members: 'optional', keys: 'optional', prune: 'optional', allow_empty: 'optional' };
 const rawSafety: Fields<RawSafety> = { max_removal_percent: 'optional', min_existing: 'optional', max_removals: 'optional' };
 
 describe('raw config types', () => {

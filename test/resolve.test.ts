@@ -57,6 +57,12 @@ describe('resolution errors', () => {
       'hint:',
     ],
     [
+      "the workspace's default guardrail, named for its keys only",
+      'version: 1\nworkspaces:\n  research:\n    guardrails:\n      Research default: { keys: [research-ci] }\n',
+      'gatesync.yaml:5:7: error: Research default is the default guardrail of workspace research',
+      'hint:',
+    ],
+    [
       'unknown guardrail name, with did you mean',
       'version: 1\nworkspaces:\n  research:\n    guardrails:\n      Daily cpa: [alice@corp.example]\n',
       'gatesync.yaml:5:7: error: workspace research has no guardrail named Daily cpa',

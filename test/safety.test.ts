@@ -94,3 +94,37 @@ describe('assertSafe across workspaces', () => {
     expect(safetyViolations(p, DEFAULT_SAFETY).some((v) => v.resource.includes('guardrail C'))).toBe(false);
   });
 });
+
+describe('a guardrail named for its keys only', () => {
+  // Ten of the 40 members leave the workspace (25%, within its limit); all ten hold A, which they leave first.
+  const planLeaving = (a: DesiredSpec['guardrails']) => {
+    const observed = observedOf({ users, workspaces: { research: { members: users.slice(0, 40), guardrails: { A: users.slice(0, 10) }, keys: { k1: 'A' } } } });
+    return plan(desiredOf(observed, { research: { members: users.slice(10, 40), guardrails: a } }), observed);
+  };
+
+  it('counts no unassign of its members against its share or emptying', () => {
+    const p = planLeaving({ A: { keys: ['k1'] } });
+    expect(p.summary).toMatchObject({ unassign: 10, remove: 10 });
+    expect(safetyViolations(p, DEFAULT_SAFETY)).toEqual([]);
+  });
+
+  it('where the file manages its members, the same unassigns are over both limits', () => {
+    const p = planLeaving({ A: { members: [], keys: ['k1'] } });
+    expect(p.summary).toMatchObject({ unassign: 10, remove: 10 });
+    expect(safetyViolations(p, DEFAULT_SAFETY).map((v) => `${v.resource} ${v.rule}`)).toEqual([
+      'guardrail A (workspace research) max_removal_percent',
+      'guardrail A (workspace research) allow_empty',
+    ]);
+  });
+
+  it('still counts its unassigns in max_removals', () => {
+    const p = planLeaving({ A: { keys: ['k1'] } });
+    expect(() => assertSafe(p, { ...DEFAULT_SAFETY, maxRemovals: 19 })).toThrow(/20 removals and unassigns; the limit is max_removals 19/);
+  });
+
+  it('an empty key list that unassigns every key it holds needs allow_empty', () => {
+    const emptied = planLeaving({ A: { keys: [] } });
+    expect(safetyViolations(emptied, DEFAULT_SAFETY).map((v) => `${v.resource} ${v.rule}`)).toEqual(['keys of guardrail A (workspace research) allow_empty']);
+    expect(safetyViolations(planLeaving({ A: { keys: [], allowEmpty: true } }), DEFAULT_SAFETY)).toEqual([]);
+  });
+});

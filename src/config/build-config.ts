@@ -224,22 +224,26 @@ function buildGuardrail(
   { locator, diagnostics, lists }: WorkspaceContext,
 ): GuardrailConfig {
   const longForm = !Array.isArray(raw);
-  const texts = longForm ? raw.members : raw;
   const location = locator.at(path, 'key');
-  const errorsBefore = diagnostics.errors.length;
-  const members = lists.expand(locator, longForm ? [...path, 'members'] : path, texts);
   const allowEmpty = longForm ? (raw.allow_empty ?? false) : false;
-  if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {
-    diagnostics.error(
-      longForm ? locator.at([...path, 'members'], 'key') : location,
-      `guardrail \`${key}\` ${texts.length === 0 ? 'lists no members' : 'lists only empty groups'}: ` +
-        'this would unassign everyone from it',
-      longForm
-        ? 'set `allow_empty: true` if that is intended; to leave it unmanaged, remove the guardrail from the file'
-        : `if that is intended, write \`${key}: { members: [], allow_empty: true }\`; to leave it unmanaged, remove it from the file`,
-    );
+  const guardrail: GuardrailConfig = { key, location, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
+  // The long form without `members` leaves the guardrail's member assignments alone, as one without `keys` leaves its keys.
+  const texts = longForm ? raw.members : raw;
+  if (texts !== undefined) {
+    const errorsBefore = diagnostics.errors.length;
+    const members = lists.expand(locator, longForm ? [...path, 'members'] : path, texts);
+    if (members.length === 0 && !allowEmpty && diagnostics.errors.length === errorsBefore && !lists.exhausted) {
+      diagnostics.error(
+        longForm ? locator.at([...path, 'members'], 'key') : location,
+        `guardrail \`${key}\` ${texts.length === 0 ? 'lists no members' : 'lists only empty groups'}: ` +
+          'this would unassign everyone from it',
+        longForm
+          ? 'set `allow_empty: true` if that is intended; to leave its members alone, remove `members` (or the guardrail) from the file'
+          : `if that is intended, write \`${key}: { members: [], allow_empty: true }\`; to leave it unmanaged, remove it from the file`,
+      );
+    }
+    guardrail.members = members;
   }
-  const guardrail: GuardrailConfig = { key, location, members, prune: longForm ? (raw.prune ?? true) : true, allowEmpty };
   if (longForm && raw.keys !== undefined) {
     guardrail.keys = raw.keys.map((ref, index) => ({ ref, location: locator.at([...path, 'keys', index]) }));
   }
@@ -260,7 +264,7 @@ function keyEntries(path: readonly PathSegment[], texts: readonly string[] | und
 function checkOneGuardrailPerMember(workspaceKey: string, guardrails: readonly GuardrailConfig[], diagnostics: Diagnostics): void {
   const firstByMember = new Map<string, { guardrail: GuardrailConfig; member: MemberRef }>();
   for (const guardrail of guardrails) {
-    for (const member of guardrail.members) {
+    for (const member of guardrail.members ?? []) {
       const key = memberRefKey(member);
       const first = firstByMember.get(key);
       if (first === undefined) {
@@ -294,7 +298,7 @@ function checkGuardrailMembersBelong(
   const listed = new Set(members.map(memberRefKey));
   const kindsListed = new Set(members.map((member) => member.kind));
   for (const guardrail of guardrails) {
-    for (const member of guardrail.members) {
+    for (const member of guardrail.members ?? []) {
       if (listed.has(memberRefKey(member))) continue;
       const decidable = [...kindsListed].every((kind) => kind === member.kind);
       if (!decidable) continue;

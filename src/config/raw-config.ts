@@ -10,8 +10,9 @@ export interface RawSafety {
   max_removals?: number;
 }
 
+/** At least one of `members` and `keys` (the schema's `anyOf`): each one present is managed. */
 export interface RawGuardrailOptions {
-  members: string[];
+  members?: string[];
   keys?: string[];
   prune?: boolean;
   allow_empty?: boolean;

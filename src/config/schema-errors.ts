@@ -86,8 +86,11 @@ export function explainSchemaError(error: ErrorObject, locator: Locator): Explan
     case 'pattern':
       return explainPattern(error, path, subject, locator);
     case 'oneOf':
-    case 'anyOf':
+    case 'anyOf': {
+      const fields = fieldChoice(error.schema);
+      if (fields !== undefined) return explainFieldChoice(fields, path, subject, parent, locator);
       return { location: at, message: `${subject}: expected ${describeAlternatives(error.schema)}, got ${describeValue(error.data)}` };
+    }
     default:
       return { location: at, message: `${subject} ${error.message ?? 'is not valid'}` };
   }
@@ -177,17 +180,56 @@ function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'a list' : 'a mapping';
 }
 
-/** "a list or a mapping with `members`", from the branches of a `oneOf`. */
+/** "a list or a mapping with `members` or `keys`", from the branches of a `oneOf`. */
 function describeAlternatives(branches: unknown): string {
   if (!Array.isArray(branches)) return 'another kind of value';
   return branches
     .filter(isRecord)
     .map((branch) => {
       const word = TYPE_WORDS[String(branch.type)] ?? String(branch.type);
-      const required = Array.isArray(branch.required) ? branch.required.map(String) : [];
-      return required.length > 0 ? `${word} with ${required.map(quoted).join(', ')}` : word;
+      const required = Array.isArray(branch.required) ? branch.required.map(String).map(quoted).join(', ') : undefined;
+      const choice = fieldChoice(branch.anyOf)?.map(quoted).join(' or ');
+      const fields = required ?? choice;
+      return fields === undefined ? word : `${word} with ${fields}`;
     })
     .join(' or ');
+}
+
+/**
+ * The fields of an `anyOf` whose branches each only require one field (a
+ * mapping must have at least one of them), or `undefined` for any other
+ * list of branches.
+ */
+export function fieldChoice(branches: unknown): string[] | undefined {
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const fields: string[] = [];
+  for (const branch of branches) {
+    const required = isRecord(branch) && Object.keys(branch).length === 1 ? branch.required : undefined;
+    if (!Array.isArray(required) || required.length !== 1) return undefined;
+    fields.push(String(required[0]));
+  }
+  return fields;
+}
+
+/** A mapping with none of the fields it must have one of: at its key, with an example of each. */
+function explainFieldChoice(
+  fields: readonly string[],
+  path: readonly string[],
+  subject: string,
+  parent: SchemaNode,
+  locator: Locator,
+): Explanation {
+  const properties = isRecord(parent.properties) ? parent.properties : {};
+  const examples = fields.map((field) => {
+    const example = firstExample(properties[field]);
+    return quoted(example === undefined ? field : `${field}: ${inlineYaml(example)}`);
+  });
+  const none = fields.length === 2 ? `neither ${quoted(fields[0]!)} nor ${quoted(fields[1]!)}` : `none of ${fields.map(quoted).join(', ')}`;
+  return {
+    location: locator.at(path, 'key'),
+    message: `${subject} has ${none}`,
+    hint: `add at least one: ${examples.join(' or ')}`,
+  };
 }
 
 function firstExample(property: unknown): unknown {

@@ -9,7 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { validate as compiledValidate } from './compiled-schema.js';
 import { diagnostic } from './diagnostics.js';
 import type { RawConfig } from './raw-config.js';
-import { explainSchemaError } from './schema-errors.js';
+import { explainSchemaError, fieldChoice } from './schema-errors.js';
 import { compareText } from '../model/compare-text.js';
 import type { Diagnostic } from '../model/config.js';
 import type { Locator } from './yaml-locations.js';
@@ -37,8 +37,8 @@ export function validateSchema(value: unknown, locator: Locator): SchemaOutcome 
   const seen = new Set<string>();
   for (const item of explained) {
     // `memers:` is reported as unknown with "did you mean `members`?"; "missing `members`" would only repeat it.
-    const missing = item.error.keyword === 'required' ? String(item.error.params.missingProperty) : undefined;
-    if (missing !== undefined && suggestedFields.has(`${item.error.instancePath}#${missing}`)) continue;
+    const missing = item.error.keyword === 'required' ? [String(item.error.params.missingProperty)] : (choiceOf(item.error) ?? []);
+    if (missing.some((field) => suggestedFields.has(`${item.error.instancePath}#${field}`))) continue;
     const key = `${item.location.path}|${item.location.line}:${item.location.col}|${item.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -47,11 +47,17 @@ export function validateSchema(value: unknown, locator: Locator): SchemaOutcome 
   return { errors };
 }
 
+/** The fields a failed `anyOf` asks for one of, when that is all it asks (see `fieldChoice`). */
+function choiceOf(error: ErrorObject): string[] | undefined {
+  return error.keyword === 'anyOf' ? fieldChoice(error.schema) : undefined;
+}
+
 /**
  * For each `oneOf`/`anyOf` failure (innermost first): when some branch has
  * the right type, its errors explain the problem and the "wrong type" errors
  * of the other branches are noise; when no branch has the right type, one
- * error listing the alternatives replaces them all.
+ * error listing the alternatives replaces them all. A failed choice of
+ * fields is one error, not one "missing" per field.
  *
  * Errors are sorted by path so that those at or below a path are found by
  * binary search: a file can fail thousands of `oneOf`s at once.
@@ -64,6 +70,14 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     .sort((a, b) => b.instancePath.length - a.instancePath.length);
   for (const alternative of alternatives) {
     const at = alternative.instancePath;
+    if (choiceOf(alternative) !== undefined) {
+      const branches = `${alternative.schemaPath}/`;
+      for (let index = firstAtOrAfter(byPath, at); index < byPath.length && byPath[index]!.instancePath === at; index++) {
+        const error = byPath[index]!;
+        if (error.keyword === 'required' && error.schemaPath.startsWith(branches)) dropped.add(error);
+      }
+      continue;
+    }
     let branchErrors = 0;
     const wrongType: ErrorObject[] = [];
     for (let index = firstAtOrAfter(byPath, at); index < byPath.length; index++) {

@@ -66,7 +66,8 @@ export interface GuardrailConfig {
   /** Guardrail name within its workspace, or its UUID, as written. */
   key: string;
   location: SourceLocation;
-  members: MemberRef[];
+  /** `undefined` when the long form has no `members`: the guardrail's member assignments are then unmanaged. */
+  members?: MemberRef[];
   /** `undefined` when `keys` is absent: the guardrail's key assignments are then unmanaged. */
   keys?: KeyRef[];
   /** `false`: assign only, never unassign members or keys the file does not list. */

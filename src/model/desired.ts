@@ -12,7 +12,8 @@ export interface MemberSource {
 
 export interface DesiredGuardrail {
   info: GuardrailInfo;
-  members: Map<string, MemberSource>;
+  /** User ids wanted here; `undefined`: the file leaves its member assignments alone. */
+  members?: Map<string, MemberSource>;
   /** Hashes of the keys wanted here; `undefined`: the file leaves its keys alone. */
   keys?: Set<string>;
   prune: boolean;

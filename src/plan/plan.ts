@@ -48,7 +48,7 @@ function planWorkspace(
   }
   const wantedGuardrail = new Map<string, string>();
   for (const [guardrailId, guardrail] of workspace.guardrails) {
-    for (const userId of guardrail.members.keys()) wantedGuardrail.set(userId, guardrailId);
+    for (const userId of guardrail.members?.keys() ?? []) wantedGuardrail.set(userId, guardrailId);
   }
 
   const leaving = new Set<string>();
@@ -71,8 +71,11 @@ function planWorkspace(
     changes.push({ kind: 'remove-member', ...base(userId) });
   }
 
+  // A guardrail named for its keys only assigns and unassigns no member: its members move only when listed under another guardrail, or leave the workspace.
   for (const [guardrailId, guardrail] of workspace.guardrails) {
-    for (const [userId, { via }] of guardrail.members) {
+    const wanted = guardrail.members;
+    if (!wanted) continue;
+    for (const [userId, { via }] of wanted) {
       const held = heldBy.get(userId) ?? [];
       if (held.includes(guardrailId)) continue;
       const from = held[0];
@@ -90,7 +93,7 @@ function planWorkspace(
       );
     }
     for (const userId of live.guardrails.get(guardrailId)?.members ?? []) {
-      if (guardrail.members.has(userId) || leaving.has(userId) || wantedGuardrail.has(userId)) continue;
+      if (wanted.has(userId) || leaving.has(userId) || wantedGuardrail.has(userId)) continue;
       if (workspace.protected.has(userId)) kept.push({ reason: 'protected', ...base(userId), ...guardrailLabel(guardrailId) });
       else if (!guardrail.prune) kept.push({ reason: 'not-in-file', ...base(userId), ...guardrailLabel(guardrailId) });
       else changes.push({ kind: 'unassign', ...base(userId), ...guardrailLabel(guardrailId), reason: 'not-listed' });
@@ -165,7 +168,7 @@ function resourcesOf(workspace: DesiredWorkspace, live: ObservedWorkspace): Plan
       type: 'guardrail',
       id: guardrail.info.id,
       label: `guardrail ${guardrail.info.name} (workspace ${workspace.info.slug})`,
-      managed: managed !== undefined,
+      managed: managed?.members !== undefined,
       allowEmpty: managed?.allowEmpty ?? false,
       ...common,
       ...observedMembers(guardrail.members),

@@ -147,8 +147,8 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
         continue;
       }
       keyOf.set(guardrail.id, guardrailConfig);
-      const listed = resolveMembers(guardrailConfig.members, `guardrail ${guardrail.name}`);
-      for (const [userId, source] of listed) {
+      const listed = guardrailConfig.members && resolveMembers(guardrailConfig.members, `guardrail ${guardrail.name}`);
+      for (const [userId, source] of listed ?? []) {
         const other = guardrailOf.get(userId);
         if (other && other.id !== guardrail.id) {
           error(
@@ -172,7 +172,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
       const wantedKeys = guardrailConfig.keys && keys.resolveListed(guardrailConfig.keys, guardrail.name);
       guardrails.set(guardrail.id, {
         info: guardrail,
-        members: new Map([...listed].map(([userId, { via }]) => [userId, { via }])),
+        ...(listed && { members: new Map([...listed].map(([userId, { via }]) => [userId, { via }])) }),
         ...(wantedKeys && { keys: wantedKeys }),
         prune: guardrailConfig.prune,
         allowEmpty: guardrailConfig.allowEmpty,

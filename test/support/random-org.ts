@@ -55,15 +55,18 @@ export function randomDesired(random: () => number, org: MemoryOrg): Desired {
     const eligible = isDefault ? userIds : (members ?? workspace.members ?? []);
     const guardrails = org.guardrails.filter((g) => g.workspaceId === workspace.id && g.id !== workspace.defaultGuardrailId);
     const managed = guardrails.filter(() => random() < 0.6);
+    const keyed = managed.filter(() => random() < 0.6);
+    // Some guardrails that list keys are named for their keys only: their member assignments are left alone.
+    const keysOnly = new Set(keyed.filter(() => random() < 0.3).map((g) => g.id));
+    const listsMembers = managed.filter((g) => !keysOnly.has(g.id));
     const desiredGuardrails = new Map<string, DesiredGuardrail>(
-      managed.map((g) => [g.id, { info: g, members: new Map(), prune: random() < 0.8, allowEmpty: true }]),
+      managed.map((g) => [g.id, { info: g, ...(!keysOnly.has(g.id) && { members: new Map() }), prune: random() < 0.8, allowEmpty: true }]),
     );
     for (const userId of eligible) {
-      if (managed.length === 0 || random() < 0.4) continue;
-      const target = managed[Math.floor(random() * managed.length)]!;
-      desiredGuardrails.get(target.id)!.members.set(userId, {});
+      if (listsMembers.length === 0 || random() < 0.4) continue;
+      const target = listsMembers[Math.floor(random() * listsMembers.length)]!;
+      desiredGuardrails.get(target.id)!.members!.set(userId, {});
     }
-    const keyed = managed.filter(() => random() < 0.6);
     for (const guardrail of keyed) desiredGuardrails.get(guardrail.id)!.keys = new Set<string>();
     const keyHashes = (org.keys ?? []).filter((key) => key.workspaceId === workspace.id).map((key) => key.hash);
     for (const hash of keyHashes) {

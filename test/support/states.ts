@@ -55,7 +55,8 @@ export function observedOf(spec: OrgSpec): Observed {
 
 export interface DesiredSpec {
   members?: string[];
-  guardrails?: Record<string, string[] | { members: string[]; keys?: string[]; prune?: boolean }>;
+  /** A list is the guardrail's members; the long form without `members` leaves its member assignments alone. */
+  guardrails?: Record<string, string[] | { members?: string[]; keys?: string[]; prune?: boolean; allowEmpty?: boolean }>;
   prune?: boolean;
   protected?: string[];
   /** Key names. */
@@ -70,9 +71,9 @@ export function desiredOf(observed: Observed, spec: Record<string, DesiredSpec>)
     const sources = (ids: string[]) => new Map<string, MemberSource>(ids.map((id) => [id, d.via?.[id] ? { via: d.via[id] } : {}]));
     const guardrails = new Map(
       Object.entries(d.guardrails ?? {}).map(([name, g]) => {
-        const { members, keys, prune = true } = Array.isArray(g) ? { members: g, keys: undefined } : g;
+        const { members, keys, prune = true, allowEmpty = false } = Array.isArray(g) ? { members: g, keys: undefined } : g;
         const info = live.guardrails.get(`g-${slug}-${name}`)!.info;
-        return [info.id, { info, members: sources(members), ...(keys && { keys: new Set(keys.map(keyHash)) }), prune, allowEmpty: false }];
+        return [info.id, { info, ...(members && { members: sources(members) }), ...(keys && { keys: new Set(keys.map(keyHash)) }), prune, allowEmpty }];
       }),
     );
     return {
