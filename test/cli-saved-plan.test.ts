@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePlanFile, renderJson, toPlanFile } from '../src/cli/plan-file.js';
+import { renderJson, toPlanFile } from '../src/cli/plan-file.js';
+import { parsePlanFile } from '../src/cli/read-plan-file.js';
 import { DEFAULT_SAFETY } from '../src/model/config.js';
 import { plan } from '../src/plan/plan.js';
 import { checkSafety } from '../src/plan/safety.js';

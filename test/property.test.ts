@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { apply } from '../src/apply/apply.js';
-import { plan } from '../src/plan/plan.js';
+import { plan, removesMembers } from '../src/plan/plan.js';
 import { MemoryProvider } from '../src/providers/memory-provider.js';
 import { observe } from '../src/providers/observe.js';
 import type { Desired } from '../src/model/desired.js';
@@ -30,7 +30,10 @@ describe('property: apply(plan(desired, observed)) reaches desired and nothing e
     const before = provider.snapshot();
     const keysBefore = provider.keySnapshot();
 
-    const first = plan(desired, await observe(provider, scopeOf(desired)));
+    const observed = await observe(provider, scopeOf(desired));
+    const first = plan(desired, observed);
+    // Known before planning, so that the SCIM mappings are read while the plan is made: it must agree with the plan.
+    expect(removesMembers(desired, observed)).toBe(first.summary.remove > 0);
     const result = await apply(first, provider, { concurrency: 4, batchSize: 1 + (seed % 7) });
     expect(result.ok).toBe(true);
     expect(provider.violations).toEqual([]);

@@ -5,6 +5,8 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { formatDiagnostic } from '../config/format-diagnostic.js';
+import type { Diagnostic } from '../model/config.js';
 import { redactKey } from '../providers/redact.js';
 import { UsageError } from './errors.js';
 import { colourPaint, plainPaint, type Paint } from './render-text.js';
@@ -58,6 +60,11 @@ export async function writeOutput(io: Io, output: string | undefined, text: stri
   if (output === undefined) return io.stdout(text);
   await writeUserFile(resolvePath(io.cwd, output), text, '--output');
   io.stderr(`wrote ${output}\n`);
+}
+
+/** Warnings and errors of the file or the plan, one located line each, on stderr. */
+export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
+  for (const diagnostic of diagnostics) io.stderr(formatDiagnostic(diagnostic) + '\n');
 }
 
 /** Wraps an Io so that the secret, and any fragment of it, is replaced before it is written. */

@@ -1,14 +1,9 @@
 /** The offline half of every command: read the files, check them, print their warnings. Loads nothing of the network. */
-import { formatDiagnostic } from '../config/format-diagnostic.js';
 import { configSources, readConfigSet } from '../config/load-set.js';
-import type { Config, Diagnostic } from '../model/config.js';
+import type { Config } from '../model/config.js';
 import { ConfigError, UsageError } from './errors.js';
 import type { Args } from './args.js';
-import type { Io } from './io.js';
-
-export function printDiagnostics(io: Io, diagnostics: Diagnostic[]): void {
-  for (const diagnostic of diagnostics) io.stderr(formatDiagnostic(diagnostic) + '\n');
-}
+import { printDiagnostics, type Io } from './io.js';
 
 /**
  * Reads and checks the files `-c` names, offline; prints warnings; throws

@@ -16,8 +16,7 @@ import type { StartedReads } from '../providers/observe.js';
 import { apiKeySource } from './api-key.js';
 import type { Args } from './args.js';
 import { ConfigError, UsageError } from './errors.js';
-import type { Io } from './io.js';
-import { loadConfig, printDiagnostics } from './load-config.js';
+import { printDiagnostics, type Io } from './io.js';
 
 export const DEFAULT_BASE_URL = 'https://modelgates.ai/api/v1';
 
@@ -57,6 +56,8 @@ export interface Planned {
  */
 export async function planFile(provider: HttpProvider, args: Args, io: Io): Promise<Planned & { config: Config }> {
   const started = startReading(provider);
+  // The file's reader and its schema load while the first requests are out.
+  const { loadConfig } = await import('./load-config.js');
   const config = await loadConfig(args, io);
   return { config, ...(await buildPlan(config, provider, args, io, started)) };
 }

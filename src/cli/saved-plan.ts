@@ -19,7 +19,8 @@ import type { Config } from '../model/config.js';
 import { loadConfig } from './load-config.js';
 import { ownersToShow, type Owners } from './owners.js';
 import { buildPlan } from './pipeline.js';
-import { parsePlanFile, planOf, renderJson, toPlanFile, type PlanConfig, type PlanFile } from './plan-file.js';
+import { planOf, renderJson, toPlanFile, type PlanConfig, type PlanFile } from './plan-file.js';
+import { parsePlanFile } from './read-plan-file.js';
 
 export interface SavedPlan {
   /** As the user wrote it on the command line. */

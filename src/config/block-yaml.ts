@@ -289,23 +289,40 @@ class BlockLocator implements Locator {
   ) {}
 
   at(path: readonly PathSegment[], target: 'value' | 'key' = 'value'): SourceLocation {
+    return this.atOffset(this.walk(path, target).offset, path);
+  }
+
+  /** Every entry of a large file gets a location: the list and its pointer are found once, not once per item. */
+  listItems(path: readonly PathSegment[]): (index: number) => SourceLocation {
+    const { place, complete } = this.walk(path, 'value');
+    if (!complete || place?.kind !== 'seq') return (index) => this.at([...path, index]);
+    const pointer = toPointer(path);
+    return (index) => {
+      const offset = place.items[index];
+      return offset === undefined ? this.at([...path, index]) : { file: this.file, ...this.lines.position(offset), path: `${pointer}/${index}` };
+    };
+  }
+
+  /** The deepest place on `path` and where it starts; `complete` when the whole path was found. */
+  private walk(path: readonly PathSegment[], target: 'value' | 'key'): { offset: number; place: Place | undefined; complete: boolean } {
     let place: Place | undefined = this.root;
     let offset = this.root.start;
-    for (let index = 0; index < path.length && place !== undefined; index++) {
+    for (let index = 0; index < path.length; index++) {
+      if (place === undefined) return { offset, place, complete: false };
       const segment = path[index]!;
       if (place.kind === 'map') {
         const pair = place.pairs.get(String(segment));
-        if (pair === undefined) break;
+        if (pair === undefined) return { offset, place, complete: false };
         offset = index === path.length - 1 && target === 'key' ? pair.key : (pair.value ?? pair.key);
         place = pair.child;
       } else {
         const item = place.items[Number(segment)];
-        if (item === undefined) break;
+        if (item === undefined) return { offset, place, complete: false };
         offset = item;
         place = undefined;
       }
     }
-    return this.atOffset(offset, path);
+    return { offset, place, complete: true };
   }
 
   atOffset(offset: number, path: readonly PathSegment[] | string): SourceLocation {

@@ -245,7 +245,8 @@ function buildGuardrail(
     guardrail.members = members;
   }
   if (longForm && raw.keys !== undefined) {
-    guardrail.keys = raw.keys.map((ref, index) => ({ ref, location: locator.at([...path, 'keys', index]) }));
+    const keyAt = locator.listItems([...path, 'keys']);
+    guardrail.keys = raw.keys.map((ref, index) => ({ ref, location: keyAt(index) }));
   }
   return guardrail;
 }

@@ -98,9 +98,10 @@ export class MemberListExpander {
   private readEntries(locator: Locator, path: readonly PathSegment[], texts: readonly string[], skip?: (text: string) => boolean): ListEntry[] {
     const entries: ListEntry[] = [];
     const firstByKey = new Map<string, ListEntry>();
+    const itemAt = locator.listItems(path);
     texts.forEach((text, index) => {
       if (skip?.(text)) return;
-      const location = locator.at([...path, index]);
+      const location = itemAt(index);
       const parsed = parseMemberRef(text);
       if ('problem' in parsed) {
         this.diagnostics.error(location, parsed.problem.message, parsed.problem.hint);

@@ -6,20 +6,8 @@
  * Callers must run `scanStructure` first: it bounds nesting depth, which
  * the yaml composer, `toJS` and the walk below all recurse on.
  */
-import {
-  CST,
-  isAlias,
-  isMap,
-  isSeq,
-  Lexer,
-  LineCounter,
-  parseDocument,
-  type Alias,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLError,
-} from 'yaml';
+import type { Alias, Document, Node, Pair, YAMLError } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import { Diagnostics } from './diagnostics.js';
 import { duplicateKeyProblem } from './source-guards.js';
 import { MAX_EXPANDED_NODES, YAML_MAX_ALIAS_COUNT } from './limits.js';
@@ -39,6 +27,7 @@ export interface ParseOutcome {
 }
 
 export function parseYaml(source: string, file: string): ParseOutcome {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
     lineCounter,
@@ -115,6 +104,7 @@ function reportYamlProblems(doc: Document, source: string, locator: Locator, dia
  * end of the file; the opening quote or bracket is where the fix goes.
  */
 function openerOf(error: YAMLError, source: string): number | undefined {
+  const { CST, Lexer } = yaml();
   const unclosedQuote = error.message.startsWith('Missing closing');
   const unclosedFlow = /end with a [\]}]$/.test(error.message);
   if (!unclosedQuote && !unclosedFlow) return undefined;
@@ -187,6 +177,7 @@ function inspectNodes(
   diagnostics: Diagnostics,
   aliasTargets: Map<Alias, Node>,
 ): AliasInspection {
+  const { isAlias, isMap, isSeq } = yaml();
   const anchors = new Map<string, Node>();
   const anchoredSizes = new Map<Node, number>();
   const unfinished = new Set<Node>();

@@ -4,7 +4,7 @@
  * a hint where a common mistake explains the error.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { stringify } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import { KEY_PREFIX, MEMBER_REF_PATTERN, parseMemberRef, PROTECTED_REF_PATTERN } from '../model/member-refs.js';
 import { suggest } from '../model/suggest.js';
 import type { SourceLocation } from '../model/config.js';
@@ -237,7 +237,7 @@ function firstExample(property: unknown): unknown {
 }
 
 function inlineYaml(value: unknown): string {
-  return stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
+  return yaml().stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
 }
 
 function formatCount(count: number): string {

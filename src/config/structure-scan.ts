@@ -11,7 +11,7 @@
  * keys, a flow collection by its brackets. The count can be a little high
  * for unusual layouts (it never matters: real files are far below the limits).
  */
-import { CST, Lexer } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import { MAX_ALIASES, MAX_ANCHORS, MAX_DEPTH, MAX_FULL_YAML_ENTRIES, MAX_FULL_YAML_LIST_ENTRIES, MAX_TOKENS } from './limits.js';
 import { nestingProblem, type SourceProblem } from './source-guards.js';
 
@@ -28,10 +28,10 @@ interface OpenCollection {
 export const PLAIN_BLOCK_HINT =
   'large files must be plain block YAML, as `gatesync export` writes: `key:` lines and `- entry` lists, no flow lists, anchors or multi-line values';
 
-/** Tokens the lexer adds that are not text of the file. */
-const CONTROL_TOKENS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
-
 export function scanStructure(source: string): SourceProblem | undefined {
+  const { CST, Lexer } = yaml();
+  /** Tokens the lexer adds that are not text of the file. */
+  const controlTokens = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
   const open: OpenCollection[] = [];
   let offset = 0;
   let lineStart = 0;
@@ -94,7 +94,7 @@ export function scanStructure(source: string): SourceProblem | undefined {
   };
 
   for (const token of new Lexer().lex(source)) {
-    if (CONTROL_TOKENS.has(token)) {
+    if (controlTokens.has(token)) {
       if (token === CST.FLOW_END) while (inFlow()) open.pop();
       continue;
     }

@@ -2,7 +2,8 @@
  * From JSON paths to places in the YAML text. Every diagnostic carries both:
  * the path says what is wrong, the line and column say where to look.
  */
-import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Alias, Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { SourceLocation } from '../model/config.js';
 
 export type PathSegment = string | number;
@@ -48,7 +49,7 @@ export function locationAtOffset(file: string, text: string, offset: number, pat
 /** The text of a mapping key as gatesync reads it (keys are parsed with `stringKeys`). */
 export function keyText(pair: Pair): string {
   const key: unknown = pair.key;
-  if (isScalar(key)) return String(key.value ?? '');
+  if (yaml().isScalar(key)) return String(key.value ?? '');
   return String(key ?? '');
 }
 
@@ -60,6 +61,8 @@ export interface Locator {
   readonly file: string;
   at(path: readonly PathSegment[], target?: 'value' | 'key'): SourceLocation;
   atOffset(offset: number, path: readonly PathSegment[] | string): SourceLocation;
+  /** The items of the list at `path`, by index: `at([...path, index])`, with the list found once for all of them. */
+  listItems(path: readonly PathSegment[]): (index: number) => SourceLocation;
 }
 
 /** A `Locator` over a document of the yaml package. Aliases are followed, so a path through `*team` lands on the anchored list. */
@@ -79,13 +82,13 @@ export class DocumentLocator implements Locator {
     for (const [index, segment] of path.entries()) {
       const container = this.followAlias(node);
       const isLast = index === path.length - 1;
-      if (isMap(container)) {
+      if (yaml().isMap(container)) {
         const pair = this.pairsOf(container).get(String(segment));
         if (pair === undefined) break;
         const keyOffset = nodeStart(pair.key) ?? offset;
         offset = isLast && target === 'key' ? keyOffset : (valueStart(pair.value) ?? keyOffset);
         node = pair.value;
-      } else if (isSeq(container)) {
+      } else if (yaml().isSeq(container)) {
         const item: unknown = container.items[Number(segment)];
         if (item === undefined) break;
         offset = nodeStart(item) ?? offset;
@@ -97,6 +100,10 @@ export class DocumentLocator implements Locator {
     return this.atOffset(offset, path);
   }
 
+  listItems(path: readonly PathSegment[]): (index: number) => SourceLocation {
+    return (index) => this.at([...path, index]);
+  }
+
   atOffset(offset: number, path: readonly PathSegment[] | string): SourceLocation {
     const { line, col } = this.lineCounter.linePos(offset);
     return { file: this.file, line, col, path: typeof path === 'string' ? path : toPointer(path) };
@@ -104,7 +111,7 @@ export class DocumentLocator implements Locator {
 
   /** Anchors sit on collections and scalars, never on aliases: one hop is enough. */
   private followAlias(node: unknown): unknown {
-    return isAlias(node) ? this.aliasTargets.get(node) : node;
+    return yaml().isAlias(node) ? this.aliasTargets.get(node) : node;
   }
 
   private pairsOf(map: YAMLMap): Map<string, Pair> {
@@ -125,6 +132,6 @@ function nodeStart(node: unknown): number | undefined {
 
 /** Start of a mapping value, or `undefined` for `key:` with nothing after it. */
 function valueStart(node: unknown): number | undefined {
-  if (isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]) return undefined;
+  if (yaml().isScalar(node) && node.value === null && node.range?.[0] === node.range?.[1]) return undefined;
   return nodeStart(node);
 }

@@ -8,7 +8,7 @@
 import type { Config, Diagnostic } from '../model/config.js';
 import type { Observed } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { plan } from '../plan/plan.js';
+import { plan, removesMembers } from '../plan/plan.js';
 import { checkSafety, type SafetyCheck } from '../plan/safety.js';
 import { withScimWarnings } from '../plan/scim-warnings.js';
 import { observe, startObserving, type StartedReads } from '../providers/observe.js';
@@ -32,10 +32,13 @@ export async function planOrganization(config: Config, provider: Provider, optio
   const observed = await observe(provider, scopeOf(config), { explain: options.explain, started: options.started });
   const resolved = resolve(config, observed);
   if (!resolved.desired) return { observed, errors: resolved.errors, warnings: resolved.warnings };
+  // The mappings matter only to removals: a plan that removes nobody pays no request for them. Read while the plan is made.
+  const mappings = removesMembers(resolved.desired, observed) ? provider.scimMappings() : undefined;
+  mappings?.catch(() => undefined);
+  // The request leaves before the planner takes the thread (it is sent a few ticks after it is asked for).
+  if (mappings) await new Promise((resolve) => setImmediate(resolve));
   const planned = plan(resolved.desired, observed);
-  // The mappings matter only to removals: a plan that removes nobody pays no request for them.
-  const mappings = planned.summary.remove > 0 ? await provider.scimMappings() : undefined;
-  const final = withScimWarnings(planned, mappings);
+  const final = withScimWarnings(planned, await mappings);
   return { plan: final, observed, check: checkSafety(final, config.safety, options.allowDestructive ?? false), warnings: resolved.warnings };
 }
 

@@ -10,8 +10,7 @@ import { sortChanges, sortKept } from './order-changes.js';
 import type { Change, Kept, Plan, PlannedResource, PlanSummary } from '../model/plan.js';
 
 export function plan(desired: Desired, observed: Observed): Plan {
-  const observedById = new Map<string, ObservedWorkspace>();
-  for (const workspace of observed.workspacesByKey.values()) if (workspace) observedById.set(workspace.info.id, workspace);
+  const observedById = observedWorkspaces(observed);
 
   const emailOf = (userId: string) => observed.orgMembers.get(userId)?.email ?? '';
   const changes: Change[] = [];
@@ -25,6 +24,36 @@ export function plan(desired: Desired, observed: Observed): Plan {
     resources.push(...resourcesOf(workspace, live));
   }
   return { changes: sortChanges(changes), kept: sortKept(kept), resources, summary: summarize(changes), warnings: [...(observed.warnings ?? [])] };
+}
+
+/** Why a member of a workspace whose membership the file manages, but whom it does not list, stays; `undefined`: they are removed. */
+function keptBecause(workspace: DesiredWorkspace, userId: string): Kept['reason'] | undefined {
+  if (workspace.protected.has(userId)) return 'protected';
+  if (!workspace.prune) return 'not-in-file';
+  return undefined;
+}
+
+/**
+ * Whether planning `desired` removes anyone from a workspace, known without
+ * planning: what only removals need (the SCIM group mappings) can then be
+ * read while the plan is made.
+ */
+export function removesMembers(desired: Desired, observed: Observed): boolean {
+  const observedById = observedWorkspaces(observed);
+  return desired.workspaces.some((workspace) => {
+    const members = workspace.members;
+    if (!members) return false;
+    for (const userId of observedById.get(workspace.info.id)?.members ?? []) {
+      if (!members.has(userId) && keptBecause(workspace, userId) === undefined) return true;
+    }
+    return false;
+  });
+}
+
+function observedWorkspaces(observed: Observed): Map<string, ObservedWorkspace> {
+  const byId = new Map<string, ObservedWorkspace>();
+  for (const workspace of observed.workspacesByKey.values()) if (workspace) byId.set(workspace.info.id, workspace);
+  return byId;
 }
 
 function planWorkspace(
@@ -58,8 +87,8 @@ function planWorkspace(
     }
     for (const userId of live.members) {
       if (workspace.members.has(userId)) continue;
-      if (workspace.protected.has(userId)) kept.push({ reason: 'protected', ...base(userId) });
-      else if (!workspace.prune) kept.push({ reason: 'not-in-file', ...base(userId) });
+      const reason = keptBecause(workspace, userId);
+      if (reason) kept.push({ reason, ...base(userId) });
       else leaving.add(userId);
     }
   }

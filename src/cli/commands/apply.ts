@@ -12,7 +12,6 @@ import { connect, planFile } from '../pipeline.js';
 import { applyProgress } from '../apply-progress.js';
 import { renderApplyResult } from '../render-result.js';
 import { renderText } from '../render-text.js';
-import { readSavedPlan, verifySavedPlan } from '../saved-plan.js';
 
 /** The shell's code for a run ended by SIGINT (128 + 2), also used after SIGTERM. */
 const EXIT_INTERRUPTED = 130;
@@ -24,14 +23,16 @@ const EXIT_INTERRUPTED = 130;
 export async function applyCommand(args: Args, io: Io): Promise<number> {
   if (!args.yes && !io.stdinIsTTY) throw new UsageError('apply needs --yes when stdin is not a terminal');
   const savedPath = args.positionals[0];
-  const saved = savedPath ? await readSavedPlan(savedPath, args, io) : undefined;
+  // Only a saved plan needs its reader and the plan schema's validator.
+  const savedPlans = savedPath ? await import('../saved-plan.js') : undefined;
+  const saved = savedPath ? await savedPlans!.readSavedPlan(savedPath, args, io) : undefined;
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     let plan: Plan;
     let check: SafetyCheck;
     let owners: Owners | undefined;
     if (saved) {
-      ({ plan, check, owners } = await verifySavedPlan(saved, provider, args, io));
+      ({ plan, check, owners } = await savedPlans!.verifySavedPlan(saved, provider, args, io));
     } else {
       const planned = await planFile(provider, args, io);
       ({ plan, check } = planned);
