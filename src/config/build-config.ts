@@ -41,6 +41,19 @@ export interface ParsedConfig {
 
 /** Merges and builds the files in the order given; that order decides which of two conflicting places is "first". */
 export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
+  const steps = buildSteps(parts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `buildConfig` a workspace at a time: between steps the caller may let
+ * other work run (`readConfigSet` lets the organization's answers in), since
+ * a large file takes long enough to build that the network would wait.
+ */
+export function* buildSteps(parts: readonly ParsedConfig[]): Generator<void, LoadResult, void> {
   const diagnostics = new Diagnostics();
   const lists = new MemberListExpander(mergedGroups(parts, diagnostics), diagnostics);
   lists.checkGroups();
@@ -65,6 +78,7 @@ export function buildConfig(parts: readonly ParsedConfig[]): LoadResult {
       }
       declared.set(lookupKey(key), { key, location });
       workspaces.push(buildWorkspace(key, workspace, context));
+      yield;
     }
   }
 

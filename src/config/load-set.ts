@@ -10,7 +10,7 @@
  */
 import { stat, readdir } from 'node:fs/promises';
 import { join, resolve as resolvePath, sep } from 'node:path';
-import { buildConfig, type ParsedConfig } from './build-config.js';
+import { buildSteps, type ParsedConfig } from './build-config.js';
 import { diagnostic } from './diagnostics.js';
 import { MAX_FILE_BYTES, MAX_FILE_ENTRIES } from './limits.js';
 import { capped, internalError, parseConfig } from './load-config.js';
@@ -129,7 +129,7 @@ export async function readConfigSet(sources: readonly ConfigSource[]): Promise<L
   if (errors.length > 0) return { errors: capped(errors), warnings: capped(warnings) };
   let built: LoadResult;
   try {
-    built = buildConfig(parts);
+    built = await stepsBreathing(buildSteps(parts));
   } catch (error) {
     return { errors: [internalError(parts[0]!.locator.file, error)], warnings };
   }
@@ -143,11 +143,26 @@ export async function readConfigSet(sources: readonly ConfigSource[]): Promise<L
 
 /**
  * Parsing and building are long runs of CPU work. The organization is read
- * meanwhile (`startReading`): between them, answers that arrived get their
- * follow-up requests sent, instead of waiting for the whole file.
+ * meanwhile (`startReading`): after each file's parse and every few
+ * milliseconds of the build, answers that arrived get their follow-up
+ * requests sent, instead of waiting for the whole file.
  */
 function breathe(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** CPU work longer than this between breaths would hold an answer back for a good part of a round trip. */
+const BREATH_MS = 8;
+
+async function stepsBreathing<T>(steps: Generator<void, T, void>): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - since < BREATH_MS) continue;
+    await breathe();
+    since = performance.now();
+  }
 }
 
 /** The set may be no larger than one file may be. */
