@@ -104,6 +104,22 @@ describe('guardrail key assignments over HTTP', () => {
     expect(sim.stats.writes).toBe(0);
   });
 
+  it('names the workspace a key belongs to even when the file does not list that workspace, and changes nothing', async () => {
+    const sim = await start();
+    const cwd = workdir({ 'gatesync.yaml': file(['research-ci', 'analytics-etl'], ['research-notebooks']) });
+    const run = await runGatesync(['plan'], { cwd, env: simulatorEnv(sim) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/gatesync\.yaml:7:29: error: key analytics-etl belongs to workspace analytics, not to research/);
+    // Only the failing file pays for reading the other workspaces' keys.
+    expect(sim.stats.byRoute['GET /keys']).toBeGreaterThan(1);
+    expect(sim.stats.writes).toBe(0);
+
+    const fine = workdir({ 'gatesync.yaml': file(['research-ci'], ['research-notebooks']) });
+    sim.stats.reset();
+    expect((await runGatesync(['plan'], { cwd: fine, env: simulatorEnv(sim) })).code).toBe(0);
+    expect(sim.stats.byRoute['GET /keys']).toBe(1);
+  });
+
   it('refuses a key listed under two guardrails', async () => {
     const sim = await start();
     const cwd = workdir({ 'gatesync.yaml': file(['research-ci'], ['c0ffee00000000000000000000000003']) });

@@ -11,7 +11,7 @@ import type { Plan } from '../model/plan.js';
 import { plan, removesMembers } from '../plan/plan.js';
 import { checkSafety, type SafetyCheck } from '../plan/safety.js';
 import { withScimWarnings } from '../plan/scim-warnings.js';
-import { observe, startObserving, type StartedReads } from '../providers/observe.js';
+import { keysOfOtherWorkspaces, observe, startObserving, type StartedReads } from '../providers/observe.js';
 import type { Provider } from '../providers/provider.js';
 import { resolve, scopeOf } from '../resolution/resolve.js';
 
@@ -29,8 +29,13 @@ export type PlanOutcome =
   | { plan?: undefined; observed: Observed; errors: Diagnostic[]; warnings: Diagnostic[] };
 
 export async function planOrganization(config: Config, provider: Provider, options: PlanOptions = {}): Promise<PlanOutcome> {
-  const observed = await observe(provider, scopeOf(config), { explain: options.explain, started: options.started });
-  const resolved = resolve(config, observed);
+  let observed = await observe(provider, scopeOf(config), { explain: options.explain, started: options.started });
+  let resolved = resolve(config, observed);
+  if (resolved.keysUnplaced) {
+    // Only a file that fails anyway pays these reads: they let its error say which workspace a key belongs to.
+    observed = { ...observed, keysElsewhere: await keysOfOtherWorkspaces(provider, observed) };
+    resolved = resolve(config, observed);
+  }
   if (!resolved.desired) return { observed, errors: resolved.errors, warnings: resolved.warnings };
   // The mappings matter only to removals: a plan that removes nobody pays no request for them. Read while the plan is made.
   const mappings = removesMembers(resolved.desired, observed) ? provider.scimMappings() : undefined;

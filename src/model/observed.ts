@@ -40,6 +40,12 @@ export interface Observed {
   foreignGuardrails: Map<string, GuardrailInfo | undefined>;
   /** What the reads found odd and left out, for the plan to show; unset: nothing. */
   warnings?: string[];
+  /**
+   * The workspaces holding each key of the organization's other workspaces,
+   * by the key's hash and by its name: read only for a file that lists a key
+   * its workspace does not have, to say where the key belongs.
+   */
+  keysElsewhere?: Map<string, string[]>;
 }
 
 /** What to read: the workspace keys of the file and, per key, its guardrail keys. */

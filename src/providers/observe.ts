@@ -406,3 +406,26 @@ async function readKeyAssignments(
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/**
+ * The keys of every workspace of the organization whose keys `observed`
+ * does not hold, as `Observed.keysElsewhere`: the workspaces holding each
+ * hash and each name.
+ */
+export async function keysOfOtherWorkspaces(provider: Provider, observed: Observed): Promise<Map<string, string[]>> {
+  const read = new Set([...observed.workspacesByKey.values()].flatMap((w) => (w?.keys ? [w.info.id] : [])));
+  const others = (observed.allWorkspaces ?? (await provider.listWorkspaces())).filter((w) => !read.has(w.id));
+  const keyLists = await Promise.all(others.map((w) => provider.listKeys(w.id)));
+  const holders = new Map<string, string[]>();
+  const add = (ref: string, slug: string) => {
+    const slugs = holders.get(ref) ?? [];
+    if (!slugs.includes(slug)) holders.set(ref, [...slugs, slug]);
+  };
+  others.forEach((workspace, i) => {
+    for (const key of keyLists[i]!) {
+      add(key.hash, workspace.slug);
+      add(key.name, workspace.slug);
+    }
+  });
+  return holders;
+}

@@ -17,6 +17,8 @@ export interface ResolveResult {
   desired?: Desired;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** A key ref matched no key of any workspace read: with `Observed.keysElsewhere`, its error could say where the key belongs. */
+  keysUnplaced?: true;
 }
 
 /** What `observe` must read for this file. */
@@ -42,6 +44,7 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
   const userIds = [...observed.orgMembers.keys()];
   // "Did you mean" scans every candidate: offered for the first few unknowns only, so a file full of typos stays fast.
   let suggestionsLeft = MAX_SUGGESTIONS;
+  let keysUnplaced = false;
 
   /** Resolves a member list to user ids; a person listed twice is kept once, with a warning. */
   const resolveMembers = (refs: MemberRef[], what: string): Map<string, MemberSource & { ref: MemberRef }> => {
@@ -111,7 +114,10 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
     if (desired) workspaces.push(desired);
   }
   // Top-level entries (`protected`, groups) are resolved once per workspace that uses them: report each problem once.
-  return errors.length ? { errors: unique(errors), warnings: unique(warnings) } : { desired: { workspaces }, errors, warnings: unique(warnings) };
+  if (!errors.length) return { desired: { workspaces }, errors, warnings: unique(warnings) };
+  const failed: ResolveResult = { errors: unique(errors), warnings: unique(warnings) };
+  if (keysUnplaced && !observed.keysElsewhere) failed.keysUnplaced = true;
+  return failed;
 
   function resolveWorkspace(config: WorkspaceConfig, observedWorkspace: ObservedWorkspace): DesiredWorkspace | undefined {
     const { info } = observedWorkspace;
@@ -211,6 +217,9 @@ export function resolve(config: Config, observed: Observed): ResolveResult {
       for (const other of observed.workspacesByKey.values()) {
         if (other && other.info.id !== workspace.info.id && other.keys && (other.keys.has(ref) || [...other.keys.values()].some((k) => k.name === ref))) return other.info.slug;
       }
+      const holders = observed.keysElsewhere?.get(ref)?.filter((other) => other !== slug);
+      if (holders?.length) return holders.join(', ');
+      keysUnplaced = true;
       return undefined;
     };
 
