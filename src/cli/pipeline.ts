@@ -51,8 +51,9 @@ export interface Planned {
 }
 
 /**
- * The file and its plan. The organization's members, which every plan needs,
- * are requested before the file is parsed, so the two overlap.
+ * The file and its plan. The reads every plan makes (the organization's
+ * members, the first page of the workspace listing) are requested before the
+ * file is loaded, so the two overlap.
  */
 export async function planFile(provider: HttpProvider, args: Args, io: Io): Promise<Planned & { config: Config }> {
   const started = startReading(provider);

@@ -1,6 +1,7 @@
 import { apply, type ApplyResult } from '../../apply/apply.js';
 import type { SafetyCheck } from '../../plan/safety.js';
 import type { Plan } from '../../model/plan.js';
+import type { HttpProvider } from '../../providers/http-provider.js';
 import type { Provider } from '../../providers/provider.js';
 import type { Args } from '../args.js';
 import { enforceSafety } from '../enforce-safety.js';
@@ -23,16 +24,14 @@ const EXIT_INTERRUPTED = 130;
 export async function applyCommand(args: Args, io: Io): Promise<number> {
   if (!args.yes && !io.stdinIsTTY) throw new UsageError('apply needs --yes when stdin is not a terminal');
   const savedPath = args.positionals[0];
-  // Only a saved plan needs its reader and the plan schema's validator.
-  const savedPlans = savedPath ? await import('../saved-plan.js') : undefined;
-  const saved = savedPath ? await savedPlans!.readSavedPlan(savedPath, args, io) : undefined;
+  const saved = savedPath ? await savedPlanAt(savedPath, args, io) : undefined;
   const provider = connect(args, io, await readApiKey(args, io));
   try {
     let plan: Plan;
     let check: SafetyCheck;
     let owners: Owners | undefined;
     if (saved) {
-      ({ plan, check, owners } = await savedPlans!.verifySavedPlan(saved, provider, args, io));
+      ({ plan, check, owners } = await saved.verify(provider));
     } else {
       const planned = await planFile(provider, args, io);
       ({ plan, check } = planned);
@@ -55,6 +54,16 @@ export async function applyCommand(args: Args, io: Io): Promise<number> {
   } finally {
     await provider.close();
   }
+}
+
+/**
+ * A saved plan, read and checked, and how to verify it is still true. Its
+ * reader and the plan schema's validator load only for `apply PLAN.json`.
+ */
+async function savedPlanAt(path: string, args: Args, io: Io) {
+  const { readSavedPlan, verifySavedPlan } = await import('../saved-plan.js');
+  const saved = await readSavedPlan(path, args, io);
+  return { verify: (provider: HttpProvider) => verifySavedPlan(saved, provider, args, io) };
 }
 
 /** Runs the applier with progress on stderr: batches done of total. */
