@@ -19,6 +19,8 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', CONNECT_TIMEOUT, ANSWER_TIMEOUT]);
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** How long after the run's deadline a request's own timeout may fire (see `requestTimeout`). */
+const DEADLINE_GRACE_MS = 250;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 20_000;
 /** Only the start of an error body is read: messages show a short excerpt of it anyway. */
@@ -280,7 +282,8 @@ export class ApiClient {
 
   private requestTimeout(): number {
     if (this.options.deadline === undefined) return this.requestTimeoutMs;
-    return Math.max(1, Math.min(this.requestTimeoutMs, this.options.deadline - Date.now()));
+    // At the deadline its own timer aborts what is in flight, saying so: a request's timeout due at the same moment must not win that race.
+    return Math.max(1, Math.min(this.requestTimeoutMs, this.options.deadline - Date.now() + DEADLINE_GRACE_MS));
   }
 
   private timedOut(method: string, path: string): TransportError {
