@@ -99,7 +99,10 @@ export function exchange(pool: HttpAgent, origin: URL, request: ExchangeRequest)
         resolve({ status, headers: response.headers, body: (whole ? body : body.subarray(0, request.maxErrorBodyBytes)).toString('utf8') });
       };
       response.on('error', fail);
-      response.on('close', () => fail(coded('ECONNRESET', 'the connection closed during the answer')));
+      // Every answer closes once read; only one closed before its end is a failure (and only then is an error worth building).
+      response.on('close', () => {
+        if (!settled) fail(coded('ECONNRESET', 'the connection closed during the answer'));
+      });
       response.on('end', answer);
       response.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
