@@ -48,11 +48,8 @@ export async function planOrganization(config: Config, provider: Provider, optio
 }
 
 /**
- * Starts the reads every plan makes, whatever the file says: the
- * organization's members and the first page of the workspace listing.
- * Called before the file is loaded, it overlaps loading with the network;
- * pass the result to `planOrganization`.
+ * Starts the reads every plan makes, whatever the file says (the
+ * organization's members, the first page of the workspace listing), so that
+ * they overlap loading the file; pass the result to `planOrganization`.
  */
-export function startReading(provider: Provider): StartedReads {
-  return startObserving(provider);
-}
+export { startObserving as startReading };
